@@ -1,0 +1,75 @@
+# Two commands for a newcomer: `make run` and `make test`. Every other target is a step of those
+# or a measurement (eval, crossval, compare) whose output is kept in docs/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# Every Rasa command goes through assistant.run, which reads .env and fills endpoints.yml.
+RASA := $(PY) -m assistant.run rasa
+MODEL := models/assistant.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+WIDGET := web/dist/widget.js
+WIDGET_SOURCES := web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
+
+# Rasa 3.6 runs on Python 3.8-3.10 only; pyenv machines pick 3.10 through PYENV_VERSION.
+PYTHON310 := $(shell for p in python3.10 python3; do \
+	  PYENV_VERSION=3.10.13 $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null \
+	  && { PYENV_VERSION=3.10.13 $$p -c 'import sys; print(sys.executable)'; break; }; done)
+
+.PHONY: run test unit validate test-stories test-live test-browser eval crossval compare clean
+
+run: $(VENV)/.installed $(MODEL) $(WIDGET)
+	$(PY) -m assistant.stack
+
+$(VENV)/.installed: requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 is needed (Rasa 3.6 does not run on 3.11+): install it, e.g. 'pyenv install 3.10.13' or 'apt-get install python3.10 python3.10-venv'."; exit 1; fi
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	touch $@
+
+# Trains only when the training data, domain or config changed since the last model.
+$(MODEL): $(VENV)/.installed $(TRAINING_FILES)
+	$(RASA) train --fixed-model-name assistant --out models
+	touch $@
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(WIDGET): web/node_modules/.installed $(WIDGET_SOURCES)
+	cd web && npm run build
+
+test: unit validate test-stories test-live test-browser
+	@echo "make test: all parts passed"
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -q tests/unit
+
+validate: $(VENV)/.installed
+	$(RASA) data validate --fail-on-warnings
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --fail-on-prediction-errors --out results/stories
+
+test-live: $(MODEL) $(WIDGET)
+	$(PY) -m pytest -q tests/live
+
+test-browser: $(MODEL) $(WIDGET)
+	$(PY) -m pytest -q tests/browser
+
+eval: $(MODEL)
+	$(PY) scripts/eval.py --model $(MODEL)
+
+crossval: $(VENV)/.installed
+	$(RASA) test nlu --config docs/config-crossval.yml --cross-validation --folds 5 \
+	  --out results/crossval
+	$(PY) scripts/crossval_table.py results/crossval > docs/crossval.md
+
+compare: $(VENV)/.installed
+	$(PY) scripts/compare_pipelines.py
+
+clean:
+	rm -rf models results var .rasa

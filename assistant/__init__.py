@@ -1,0 +1,1 @@
+"""Rasa-side code of the dog-safety assistant: settings, contacts, safety check, channels, NLG."""

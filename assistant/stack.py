@@ -1,0 +1,170 @@
+"""Starts and stops the assistant's processes: the action server, Rasa and the web pages.
+
+`make run` uses it to run everything on one machine (Ctrl-C stops every process it started);
+the live tests use it on free ports with their own conversation store.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from assistant import settings
+
+ROOT = settings.PROJECT_ROOT
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+@dataclass
+class Service:
+    name: str
+    command: List[str]
+    health_url: str
+    env: Dict[str, str] = field(default_factory=dict)
+    log_path: Optional[Path] = None
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab") if self.log_path else None
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT if log else None,
+            start_new_session=True,  # its own process group, so stop() reaches its children
+        )
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running():
+                raise RuntimeError(f"{self.name} exited early{self._log_hint()}")
+            try:
+                with urllib.request.urlopen(self.health_url, timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError(f"{self.name} was not ready within {timeout:.0f} s{self._log_hint()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+        if not self.running():
+            return
+        os.killpg(self.process.pid, sig)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def _log_hint(self) -> str:
+        return f" (see {self.log_path})" if self.log_path else ""
+
+
+@dataclass
+class Ports:
+    rasa: int
+    action: int
+    web: int
+    partner: int
+
+    @classmethod
+    def from_settings(cls) -> "Ports":
+        return cls(
+            rasa=settings.get_int("RASA_PORT", 5005),
+            action=settings.get_int("ACTION_PORT", 5055),
+            web=settings.get_int("WEB_PORT", 8080),
+            partner=settings.get_int("PARTNER_PORT", 8081),
+        )
+
+
+def build_services(
+    ports: Ports, tracker_url: Optional[str] = None, log_dir: Optional[Path] = None
+) -> Dict[str, Service]:
+    """The three services, wired to each other on the given ports."""
+    host = settings.get("RASA_HOST", "127.0.0.1")
+    rasa_env = settings.rasa_environment()
+    rasa_env["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{ports.action}/webhook"
+    if tracker_url:
+        rasa_env["TRACKER_URL"] = tracker_url
+    origins = settings.allowed_origins(ports.web, ports.partner)
+
+    def log(name: str) -> Optional[Path]:
+        return log_dir / f"{name}.log" if log_dir else None
+
+    return {
+        "actions": Service(
+            name="action server",
+            command=[str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                     "--port", str(ports.action)],
+            health_url=f"http://127.0.0.1:{ports.action}/health",
+            env={"SANIC_HOST": settings.get("ACTION_HOST", "127.0.0.1")},
+            log_path=log("actions"),
+        ),
+        "rasa": Service(
+            name="Rasa",
+            command=[str(BIN / "rasa"), "run", "--model", str(MODEL),
+                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                     "--interface", host, "--port", str(ports.rasa),
+                     "--cors", *origins],
+            health_url=f"http://127.0.0.1:{ports.rasa}/",
+            env={**rasa_env, "ALLOWED_ORIGINS": ",".join(origins)},
+            log_path=log("rasa"),
+        ),
+        "web": Service(
+            name="web pages",
+            command=[str(BIN / "python"), "web/server.py"],
+            health_url=f"http://127.0.0.1:{ports.web}/",
+            env={
+                "WEB_PORT": str(ports.web),
+                "PARTNER_PORT": str(ports.partner),
+                "RASA_URL": settings.get("RASA_URL", f"http://localhost:{ports.rasa}"),
+            },
+            log_path=log("web"),
+        ),
+    }
+
+
+def main() -> None:
+    """`make run`: start everything, print the URL, stop everything on Ctrl-C."""
+    if not MODEL.exists():
+        raise SystemExit(f"No trained model at {MODEL}: run `make run`, which trains one.")
+    (ROOT / "var").mkdir(exist_ok=True)
+    ports = Ports.from_settings()
+    services = build_services(ports)
+    stop_requested = False
+
+    def request_stop(*_):
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        for service in services.values():
+            service.start()
+        for service in services.values():
+            service.wait_ready()
+        print(f"\nThe assistant is ready: open http://localhost:{ports.web}/", flush=True)
+        print(f"(partner site demo: http://localhost:{ports.partner}/; Ctrl-C stops)", flush=True)
+        while not stop_requested and all(s.running() for s in services.values()):
+            time.sleep(0.5)
+        for name, service in services.items():
+            if not service.running() and not stop_requested:
+                print(f"{service.name} stopped unexpectedly; stopping the rest.", flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for service in services.values():
+            service.stop()
+
+
+if __name__ == "__main__":
+    main()
