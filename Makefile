@@ -61,7 +61,7 @@ test-browser: $(MODEL) $(WIDGET)
 	$(PY) -m pytest -q tests/browser
 
 eval: $(MODEL)
-	$(PY) scripts/eval.py --model $(MODEL)
+	$(PY) scripts/evaluate.py --model $(MODEL)
 
 crossval: $(VENV)/.installed
 	$(RASA) test nlu --config docs/config-crossval.yml --cross-validation --folds 5 \

@@ -1,0 +1,170 @@
+"""Measures the assistant on real questions people asked (../shared/eval/dev_questions.jsonl).
+
+Each question goes through the trained model's whole NLU pipeline, safety check included; the
+rules answer each intent with its own response, so the intent says which answer comes first.
+Prints the share of in-scope questions that get the right topic's answer, a wrong topic's answer
+or the "did you mean" fallback, the out-of-scope questions declined, safety false alarms, a
+per-topic table, and the trade-off behind the fallback threshold.
+
+usage: python scripts/evaluate.py [--model models/assistant.tar.gz] [--questions FILE]
+"""
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+OUT_OF_SCOPE_TOPIC = "other_out_of_scope"
+FALLBACK = "nlu_fallback"
+DECLINING_INTENTS = {"out_of_scope", FALLBACK}
+
+# Which of the dev set's topics each answer serves.
+INTENT_TOPICS = {
+    "ask_prepare_dog": {"prepare_dog_before_baby"},
+    "ask_introduce_baby": {"introduce_baby_to_dog"},
+    "ask_supervision": {"supervision_never_alone"},
+    "ask_any_dog_can_bite": {"supervision_never_alone"},
+    "ask_sleep_safety": {"dog_sleeping_nursery_bed"},
+    "ask_warning_signs": {"dog_warning_signs_body_language"},
+    "ask_dog_growled": {"dog_growled_or_snapped"},
+    "ask_toddlers": {"toddler_and_dog"},
+    "ask_other_homes": {"visiting_homes_grandparents_dogs"},
+    "ask_new_dog": {"prepare_dog_before_baby", "toddler_and_dog"},
+    "ask_after_bite": {"after_bite_first_aid"},
+    "ask_report_dog": {"report_dangerous_dog"},
+    "ask_banned_breeds": {"banned_breeds_law_xl_bully"},
+    "ask_xl_bully": {"banned_breeds_law_xl_bully"},
+    "ask_behaviour_change": {"dog_jealous_or_behaviour_change"},
+    "ask_rehoming": {"rehoming_dog"},
+    "ask_hygiene": {"dog_licking_hygiene_health"},
+    "ask_resources": {"resources_pack_training"},
+    "ask_training": {"resources_pack_training"},
+    "ask_oliver_review": {"resources_pack_training"},
+    "ask_domestic_abuse_info": {"domestic_abuse_clares_law"},
+    "ask_pro_domestic_abuse": {"domestic_abuse_clares_law"},
+    "ask_social_care_family": {"referral_children_social_care"},
+    "ask_referral": {"referral_children_social_care"},
+    "ask_prebirth": {"referral_children_social_care"},
+    "ask_visit_questions": {"professional_home_visit_assessment"},
+    "start_risk_check": {"professional_home_visit_assessment"},
+    "ask_curiosity": {"professional_home_visit_assessment"},
+    "ask_recording": {"professional_home_visit_assessment"},
+    "ask_parental_mental_health": set(),
+}
+
+
+def load_questions(path: Path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def parse_all(model: Path, texts):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.disable(logging.WARNING)
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+
+    async def parse():
+        return [await agent.parse_message(text) for text in texts]
+
+    return asyncio.run(parse())
+
+
+def top_classified(parse):
+    """The classifier's best intent and confidence, before fallback and safety overrides."""
+    ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != FALLBACK
+               and not r["name"].startswith("safety_")]
+    return (ranking[0]["name"], ranking[0]["confidence"]) if ranking else (None, 0.0)
+
+
+def outcome(question, intent):
+    """right, wrong, fallback, safety or declined, for one question's first answer."""
+    in_scope = question["topic"] != OUT_OF_SCOPE_TOPIC
+    if intent.startswith("safety_"):
+        return "safety_ok" if question["urgent"] else "false_alarm"
+    if not in_scope:
+        return "declined" if intent in DECLINING_INTENTS else "answered"
+    if intent == FALLBACK:
+        return "fallback"
+    return "right" if question["topic"] in INTENT_TOPICS.get(intent, set()) else "wrong"
+
+
+def pct(part, whole):
+    return f"{100 * part / whole:5.1f}%" if whole else "  n/a"
+
+
+def report(questions, parses, threshold):
+    outcomes = [outcome(q, p["intent"]["name"]) for q, p in zip(questions, parses)]
+    in_scope = [o for q, o in zip(questions, outcomes) if q["topic"] != OUT_OF_SCOPE_TOPIC]
+    out_scope = [o for q, o in zip(questions, outcomes) if q["topic"] == OUT_OF_SCOPE_TOPIC]
+    counts = Counter(in_scope)
+    non_urgent = [o for q, o in zip(questions, outcomes) if not q["urgent"]]
+    print(f"Dev questions: {len(questions)} ({len(in_scope)} in scope, {len(out_scope)} out of scope)")
+    print(f"In scope, right topic's answer: {pct(counts['right'] + counts['safety_ok'], len(in_scope))}"
+          f"  (of which safety-first replies to urgent questions: {counts['safety_ok']})")
+    print(f"In scope, wrong topic's answer: {pct(counts['wrong'] + counts['false_alarm'], len(in_scope))}")
+    print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}")
+    declined = sum(o in ("declined", "safety_ok") for o in out_scope)
+    print(f"Out of scope, declined (or safety-first when urgent): {pct(declined, len(out_scope))}")
+    alarms = non_urgent.count("false_alarm")
+    print(f"Safety false alarms on non-urgent questions: {alarms}/{len(non_urgent)} = {pct(alarms, len(non_urgent))}")
+
+    print("\n| topic | n | right | wrong | fallback |\n|---|---|---|---|---|")
+    by_topic = defaultdict(Counter)
+    for q, o in zip(questions, outcomes):
+        by_topic[q["topic"]][o] += 1
+    for topic in sorted(by_topic):
+        c = by_topic[topic]
+        n = sum(c.values())
+        right = c["right"] + c["safety_ok"] + c["declined"]
+        wrong = c["wrong"] + c["false_alarm"] + c["answered"]
+        print(f"| {topic} | {n} | {right} | {wrong} | {c['fallback']} |")
+
+    print(f"\nFallback threshold trade-off (in scope; chosen: {threshold}):")
+    print("| threshold | right | wrong | fallback |\n|---|---|---|---|")
+    scoped = [(q, p) for q, p in zip(questions, parses) if q["topic"] != OUT_OF_SCOPE_TOPIC]
+    for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
+        c = Counter()
+        for q, p in scoped:
+            intent = p["intent"]["name"]
+            if not intent.startswith("safety_"):
+                best, confidence = top_classified(p)
+                intent = best if confidence >= t else FALLBACK
+            c[outcome(q, intent)] += 1
+        print(f"| {t:.2f} | {pct(c['right'] + c['safety_ok'], len(scoped))} | "
+              f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} |")
+    return counts, len(in_scope)
+
+
+def configured_threshold():
+    import yaml
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    return next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
+    parser.add_argument("--questions", default=str(DEV_QUESTIONS))
+    parser.add_argument("--show-misses", action="store_true", help="list each miss")
+    args = parser.parse_args()
+    questions = load_questions(Path(args.questions))
+    parses = parse_all(Path(args.model), [q["text"] for q in questions])
+    report(questions, parses, configured_threshold())
+    if args.show_misses:
+        print("\nMisses:")
+        for q, p in zip(questions, parses):
+            o = outcome(q, p["intent"]["name"])
+            if o not in ("right", "safety_ok", "declined"):
+                print(f"{q['id']} {q['topic']} -> {p['intent']['name']} "
+                      f"({p['intent']['confidence']:.2f}) {o}: {q['text'][:70]}")
+
+
+if __name__ == "__main__":
+    main()
