@@ -66,7 +66,10 @@ def load_questions(path: Path):
 def parse_all(model: Path, texts):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
+    import structlog
     from rasa.core.agent import Agent
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     agent = Agent.load(str(model))
 
