@@ -11,8 +11,12 @@ import socketio
 from assistant.contacts import load as contacts
 
 
-async def converse(url: str, origin: str, text: str, timeout: float = 30):
-    """Connect as a browser on `origin` would, send one message, return the first reply."""
+async def converse(url: str, origin: str, text: str, timeout: float = 30, settle: float = 1.5):
+    """Connect as a browser on `origin` would, send one message, return the whole reply.
+
+    Rasa's socket.io channel sends each paragraph of an answer as its own message, so this
+    collects messages until none has arrived for `settle` seconds.
+    """
     client = socketio.AsyncClient(reconnection=False)
     replies: asyncio.Queue = asyncio.Queue()
     confirmed = asyncio.Event()
@@ -25,7 +29,15 @@ async def converse(url: str, origin: str, text: str, timeout: float = 30):
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), timeout)
         await client.emit("user_uttered", {"message": text, "session_id": session_id})
-        return await asyncio.wait_for(replies.get(), timeout)
+        messages = [await asyncio.wait_for(replies.get(), timeout)]
+        while True:
+            try:
+                messages.append(await asyncio.wait_for(replies.get(), settle))
+            except asyncio.TimeoutError:
+                return {
+                    "text": "\n\n".join(m.get("text", "") for m in messages),
+                    "quick_replies": [q for m in messages for q in m.get("quick_replies", [])],
+                }
     finally:
         await client.disconnect()
 
