@@ -17,7 +17,7 @@ PYTHON310 := $(shell for p in python3.10 python3; do \
 	  PYENV_VERSION=3.10.13 $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null \
 	  && { PYENV_VERSION=3.10.13 $$p -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: run test unit validate test-stories test-live test-browser eval crossval compare clean
+.PHONY: run test unit validate test-stories test-live test-browser eval crossval compare purge audit clean
 
 run: $(VENV)/.installed $(MODEL) $(WIDGET)
 	$(PY) -m assistant.stack
@@ -51,11 +51,11 @@ validate: $(VENV)/.installed
 	$(RASA) data validate --fail-on-warnings
 
 test-stories: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	$(RASA) test core --model $(MODEL) --stories tests/stories \
 	  --fail-on-prediction-errors --out results/stories
 
 test-live: $(MODEL) $(WIDGET)
-	$(PY) -m pytest -q tests/live
+	$(PY) -m pytest -q tests/model tests/live
 
 test-browser: $(MODEL) $(WIDGET)
 	$(PY) -m pytest -q tests/browser
@@ -70,6 +70,14 @@ crossval: $(VENV)/.installed
 
 compare: $(VENV)/.installed
 	$(PY) scripts/compare_pipelines.py
+
+# Deletes conversations older than RETENTION_DAYS (default 30); safe to run from cron.
+purge: $(VENV)/.installed
+	$(PY) scripts/purge.py
+
+# pip-audit and npm audit; findings and what contains them: docs/security.md.
+audit:
+	bash scripts/audit.sh
 
 clean:
 	rm -rf models results var .rasa

@@ -2,16 +2,29 @@
 
 Rasa's own channels accept `/intent` and `/intent{"slot": ...}` as commands that skip NLU (and
 so the safety check). On these public channels such text is plain text. The guard also answers
-empty and over-long messages itself, and says in plain words when the assistant produced no reply
-(for example, when the action server is down), always with the urgent-help line.
-"""
-import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+empty and over-long messages itself, limits how many messages one conversation and one client
+address may send per minute, and says in plain words when the assistant produced no reply (for
+example, when the action server is down), always with the urgent-help line.
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+The channels themselves check what arrives before Rasa sees it: REST answers a body that is not
+a JSON object with the right fields with 400 and a JSON error (never a 500), and refuses
+browsers from origins not on the allow-list (settings.allowed_origins()); socket.io accepts only
+those origins too, and ignores or corrects events whose data is not what a browser sends.
+"""
+import ipaddress
+import json
+import logging
+import re
+import time
+from collections import OrderedDict, deque
+from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
-from sanic import Blueprint
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from assistant import contacts, settings
 
@@ -19,14 +32,29 @@ logger = logging.getLogger(__name__)
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 
+# A conversation id: what the widget makes (32 hex digits) and what API clients reasonably use.
+SENDER_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+MAX_BODY_BYTES = 64 * 1024
+MAX_METADATA_CHARS = 2000
+
 
 def max_message_chars() -> int:
     return settings.get_int("MAX_MESSAGE_CHARS", 2000)
 
 
+# C0 and C1 control characters except tab and newline, and unpaired surrogates (which cannot be
+# encoded as UTF-8 and so could not be stored or answered).
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_LEADING_COMMAND = re.compile(r"^[\s/]+")
+
+
 def as_plain_text(text: Optional[Text]) -> Text:
-    """User text with any leading command slashes removed, so Rasa reads it as words."""
-    return (text or "").strip().lstrip("/").strip()
+    """User text as words: control characters removed, and any leading command slashes (even
+    with spaces between them, "/ /greet") removed, so Rasa never reads it as a command."""
+    if not isinstance(text, str):
+        return ""
+    text = _UNPRINTABLE.sub("", text)
+    return _LEADING_COMMAND.sub("", text).strip()
 
 
 def _reply(template: Text, **values: Any) -> Text:
@@ -42,8 +70,132 @@ NO_REPLY = (
     "Sorry, that part of the service is not working right now. Please try again in a few "
     "minutes.\n{urgent_help}"
 )
+RATE_LIMITED_REPLY = (
+    "You have sent a lot of messages in a short time, so I need to pause. Please wait a minute "
+    "and then send your message again.\n{urgent_help}"
+)
+
+# What the guard did with a message.
+ANSWERED, EMPTY, TOO_LONG, LIMITED, NOT_ANSWERED = (
+    "answered", "empty", "too_long", "limited", "not_answered"
+)
 
 
+# ---------------------------------------------------------------------------- rate limit
+class RateLimiter:
+    """At most `limit` messages per `window` seconds for each key (a conversation, an address).
+
+    A sliding window per key: the times of the messages allowed, oldest first. Memory is bounded:
+    keys idle for a whole window are dropped on the next call, each key keeps at most `limit`
+    times, and past `max_keys` keys the least recently used is dropped (letting that key start
+    afresh, which is the only way the limit can be lost). Messages refused are not counted, so a
+    client that keeps sending gets `limit` messages through per window, no more.
+    """
+
+    def __init__(
+        self,
+        limits: Dict[Text, int],
+        window: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 100_000,
+    ) -> None:
+        self.limits = {kind: limit for kind, limit in limits.items() if limit > 0}
+        self.window = window
+        self.clock = clock
+        self.max_keys = max_keys
+        self._hits: "OrderedDict[Tuple[Text, Text], Deque[float]]" = OrderedDict()
+
+    def allow(self, keys: Iterable[Tuple[Text, Text]]) -> bool:
+        """Whether a message with these (kind, value) keys may pass; if so, it is counted."""
+        now = self.clock()
+        self._forget_idle(now)
+        keys = [(kind, value) for kind, value in keys if kind in self.limits and value]
+        for key in keys:
+            hits = self._hits.get(key)
+            if hits is not None:
+                while hits and hits[0] <= now - self.window:
+                    hits.popleft()
+                if len(hits) >= self.limits[key[0]]:
+                    return False
+        for key in keys:
+            hits = self._hits.get(key)
+            if hits is None:
+                hits = self._hits[key] = deque(maxlen=self.limits[key[0]])
+            hits.append(now)
+            self._hits.move_to_end(key)
+        while len(self._hits) > self.max_keys:
+            self._hits.popitem(last=False)
+        return True
+
+    def _forget_idle(self, now: float) -> None:
+        while self._hits:
+            key, hits = next(iter(self._hits.items()))
+            if hits and hits[-1] > now - self.window:
+                break
+            self._hits.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+
+def rate_limiter_from_settings() -> RateLimiter:
+    return RateLimiter(
+        {
+            "conversation": settings.get_int("RATE_LIMIT_PER_MINUTE", 30),
+            "address": settings.get_int("RATE_LIMIT_PER_IP_PER_MINUTE", 120),
+        }
+    )
+
+
+_limiter: Optional[RateLimiter] = None
+
+
+def shared_limiter() -> RateLimiter:
+    """One limiter for both channels of this process, so switching channel does not help."""
+    global _limiter
+    if _limiter is None:
+        _limiter = rate_limiter_from_settings()
+    return _limiter
+
+
+def trusted_proxies() -> List[Any]:
+    networks = []
+    for entry in settings.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(","):
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def client_address(peer: Optional[Text], forwarded_for: Optional[Text]) -> Text:
+    """The address a message came from: the connecting peer, or, when the peer is a trusted
+    proxy (a reverse proxy on this machine by default), the last address it put in
+    X-Forwarded-For that is not itself a trusted proxy."""
+    peer = peer or ""
+    proxies = trusted_proxies()
+
+    def trusted(address: Text) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in proxies)
+
+    if not forwarded_for or not trusted(peer):
+        return peer
+    for entry in reversed(str(forwarded_for).split(",")):
+        entry = entry.strip()
+        try:
+            ipaddress.ip_address(entry)
+        except ValueError:
+            return peer  # not written by our proxy: count the proxy's peer itself
+        if not trusted(entry):
+            return entry
+    return peer
+
+
+# ---------------------------------------------------------------------------- the guard
 class _CountingOutputChannel(OutputChannel):
     """Passes every reply on to the real channel and counts them."""
 
@@ -59,22 +211,34 @@ class _CountingOutputChannel(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-def guard(on_new_message: MessageHandler) -> MessageHandler:
-    """Wraps Rasa's message handler with the checks every public message needs."""
+def guard(on_new_message: MessageHandler, limiter: Optional[RateLimiter] = None) -> Callable:
+    """Wraps Rasa's message handler with the checks every public message needs.
 
-    async def guarded(message: UserMessage) -> None:
+    The wrapped handler takes the message and, optionally, the client's address; it returns
+    what it did (ANSWERED, EMPTY, TOO_LONG, LIMITED or NOT_ANSWERED).
+    """
+
+    async def guarded(message: UserMessage, client: Optional[Text] = None) -> Text:
+        active_limiter = limiter if limiter is not None else shared_limiter()
+        keys = [("conversation", message.sender_id), ("address", client or "")]
+        if not active_limiter.allow(keys):
+            logger.warning("Rate limit reached; a message was not processed")
+            await message.output_channel.send_text_message(
+                message.sender_id, _reply(RATE_LIMITED_REPLY)
+            )
+            return LIMITED
         text = as_plain_text(message.text)
         limit = max_message_chars()
         if not text:
             await message.output_channel.send_text_message(
                 message.sender_id, _reply(EMPTY_MESSAGE_REPLY)
             )
-            return
+            return EMPTY
         if len(text) > limit:
             await message.output_channel.send_text_message(
                 message.sender_id, _reply(TOO_LONG_REPLY, limit=limit)
             )
-            return
+            return TOO_LONG
         message.text = text
         counting = _CountingOutputChannel(message.output_channel)
         message.output_channel = counting
@@ -84,22 +248,153 @@ def guard(on_new_message: MessageHandler) -> MessageHandler:
             logger.exception("Handling a message failed")
         if counting.sent == 0:
             await counting.inner.send_text_message(message.sender_id, _reply(NO_REPLY))
+            return NOT_ANSWERED
+        return ANSWERED
 
     return guarded
 
 
+def origin_allowed(origin: Optional[Text]) -> bool:
+    """No Origin header (not a browser, or a same-origin GET) passes; else it must be listed."""
+    return origin is None or origin in settings.allowed_origins()
+
+
+def _valid_metadata(value: Any) -> Optional[Dict[Text, Any]]:
+    """Metadata as the widget sends it (a small JSON object), else none."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dict):
+        return None
+    try:
+        if len(json.dumps(value)) > MAX_METADATA_CHARS:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------- REST
+def _error(status: int, message: Text) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
 class SafeRestInput(RestInput):
-    """Rasa's REST channel (`/webhooks/rest/webhook`) behind the guard."""
+    """Rasa's REST channel (`/webhooks/rest/webhook`) behind the guard.
+
+    Request: a JSON object {"sender": "<conversation id>", "message": "<text>"} (an optional
+    "metadata" object is ignored). Answers: 200 with the list of replies; 429 with one reply
+    when the rate limit is reached; 400 / 403 / 413 with {"error": ...} for a bad request, a
+    browser origin not on the allow-list, or a body over 64 KB. Streaming (?stream=true) and a
+    client-chosen input_channel are not offered.
+    """
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
-        return super().blueprint(guard(on_new_message))
+        guarded = guard(on_new_message)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not origin_allowed(request.headers.get("origin")):
+                return _error(403, "This site is not allowed to use the assistant.")
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return _error(413, "The request is too large.")
+            try:
+                body = json.loads((request.body or b"").decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return _error(400, "The body must be JSON (UTF-8).")
+            if not isinstance(body, dict):
+                return _error(400, 'The body must be a JSON object: {"sender": ..., "message": ...}.')
+            sender, text = body.get("sender"), body.get("message")
+            if not isinstance(sender, str) or not SENDER_ID.fullmatch(sender):
+                return _error(400, '"sender" must be a conversation id: 1 to 128 letters, '
+                                   'digits or _ . : -')
+            if not isinstance(text, str):
+                return _error(400, '"message" must be text.')
+
+            collector = CollectingOutputChannel()
+            client = client_address(request.ip, request.headers.get("x-forwarded-for"))
+            outcome = await guarded(
+                UserMessage(text, collector, sender, input_channel=self.name()), client
+            )
+            if outcome == LIMITED:
+                return response.json(collector.messages, status=429, headers={"Retry-After": "60"})
+            return response.json(collector.messages)
+
+        return webhook
 
 
+# ---------------------------------------------------------------------------- socket.io
 class SafeSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel behind the guard, accepting only the allowed origins."""
+    """Rasa's socket.io channel behind the guard, accepting only the allowed origins.
+
+    `session_request` with a missing or malformed session id gets a new one (the widget follows
+    it); `user_uttered` whose data is not an object with a valid session id is ignored; a message
+    that is not text counts as an empty message. Handlers never raise, so the widget always gets
+    its acknowledgement.
+    """
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
-        blueprint = super().blueprint(guard(on_new_message))
+        guarded = guard(on_new_message)
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
         # Rasa turns the socket.io origin check off; browsers from other sites must not connect.
-        self.sio.eio.cors_allowed_origins = settings.allowed_origins()
+        sio.eio.cors_allowed_origins = settings.allowed_origins()
+
+        async def session_request(sid: Text, *args: Any) -> None:
+            data = args[0] if args else None
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if not isinstance(session_id, str) or not SENDER_ID.fullmatch(session_id):
+                session_id = uuid4_hex()
+            if self.session_persistence:
+                sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        async def handle_message(sid: Text, *args: Any) -> None:
+            try:
+                await self._handle_message(sio, guarded, sid, args[0] if args else None)
+            except Exception:
+                logger.exception("A socket.io message could not be handled")
+
+        sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint
+
+    async def _handle_message(self, sio: Any, guarded: Callable, sid: Text, data: Any) -> None:
+        if not isinstance(data, dict):
+            logger.warning("A socket.io message that was not an object was ignored")
+            return
+        if self.session_persistence:
+            sender_id = data.get("session_id")
+            if not isinstance(sender_id, str) or not SENDER_ID.fullmatch(sender_id):
+                logger.warning("A socket.io message without a valid session id was ignored")
+                return
+        else:
+            sender_id = sid
+        text = data.get("message")
+        message = UserMessage(
+            text if isinstance(text, str) else "",
+            SocketIOOutput(sio, self.bot_message_evt),
+            sender_id,
+            input_channel=self.name(),
+            metadata=_valid_metadata(data.get(self.metadata_key)),
+        )
+        await guarded(message, self._client(sio, sid))
+
+    def _client(self, sio: Any, sid: Text) -> Text:
+        environ = sio.get_environ(sid, namespace=self.namespace) or {}
+        request = environ.get("sanic.request")
+        peer = getattr(request, "ip", None) or environ.get("REMOTE_ADDR")
+        return client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
+
+
+def uuid4_hex() -> Text:
+    import uuid
+
+    return uuid.uuid4().hex

@@ -45,4 +45,6 @@ def rasa_environment() -> dict:
         ),
         "TRACKER_DIALECT": get("TRACKER_DIALECT", "sqlite"),
         "TRACKER_URL": get("TRACKER_URL", f"sqlite:///{conversations}"),
+        # No usage telemetry or error reports leave the machine (docs/privacy.md).
+        "RASA_TELEMETRY_ENABLED": "false",
     }

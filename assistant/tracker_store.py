@@ -1,0 +1,118 @@
+"""Rasa's SQL conversation store, storing what users typed only after redaction.
+
+endpoints.yml names it (`type: assistant.tracker_store.RedactingSQLTrackerStore`); it takes the
+same settings as Rasa's `type: SQL` store (dialect, url), so SQLite and PostgreSQL both work.
+
+Rasa keeps the conversation in memory while it answers a message and then calls `save`, which
+serialises each new event with `event.as_dict()` and writes it as JSON. Here the serialised copy
+of each user event has its text (the event's `text`, `parse_data.text`, entity values and
+metadata strings) passed through `assistant.redaction.redact` before it is written, and so has
+the `session_started_metadata` slot (Rasa copies the first message's metadata there); the event
+objects in memory are not changed, so the message being answered is understood from what the
+user actually typed. On the next message Rasa reads the conversation back from the store, so
+the history it sees is the redacted one: intents, actions and slots are stored unchanged, which
+is all the rules need. Events sent to an event broker (none is configured) are redacted the
+same way.
+"""
+import copy
+import json
+import logging
+import os
+from typing import Any, Dict, List, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from assistant import redaction
+
+logger = logging.getLogger(__name__)
+
+
+def _expand(value: Any) -> Any:
+    """${VARIABLES} in a setting, filled from the environment.
+
+    Rasa fills ${...} in endpoints.yml only where the value is not in quotes; this fills them
+    either way, and refuses to start with one left unfilled.
+    """
+    if not isinstance(value, str) or "${" not in value:
+        return value
+    expanded = os.path.expandvars(value)
+    if "${" in expanded:
+        raise ValueError(f"Set the environment variables in {value!r} (see .env.example)")
+    return expanded
+
+
+def _redact_strings(value: Any) -> Any:
+    """Every string inside a JSON-like value, redacted."""
+    if isinstance(value, str):
+        return redaction.redact(value)
+    if isinstance(value, list):
+        return [_redact_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _redact_strings(item) for key, item in value.items()}
+    return value
+
+
+def redact_event_data(data: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A serialised event, with what the user sent redacted: a user event's text, entities and
+    metadata, and the copy of the first message's metadata that Rasa keeps in the
+    `session_started_metadata` slot. Other events are returned unchanged."""
+    if data.get("event") == SlotSet.type_name and data.get("name") == SESSION_START_METADATA_SLOT:
+        return {**data, "value": _redact_strings(copy.deepcopy(data.get("value")))}
+    if data.get("event") != UserUttered.type_name:
+        return data
+    data = copy.deepcopy(data)
+    if data.get("text"):
+        data["text"] = redaction.redact(data["text"])
+    parse_data = data.get("parse_data")
+    if isinstance(parse_data, dict):
+        if parse_data.get("text"):
+            parse_data["text"] = redaction.redact(parse_data["text"])
+        for entity in parse_data.get("entities") or []:
+            if isinstance(entity, dict) and isinstance(entity.get("value"), str):
+                entity["value"] = redaction.redact(entity["value"])
+        if parse_data.get("metadata"):
+            parse_data["metadata"] = _redact_strings(parse_data["metadata"])
+    if data.get("metadata"):
+        data["metadata"] = _redact_strings(data["metadata"])
+    return data
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose stored user events carry redacted text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        redaction.load()  # fail at start-up, not on the first message, if the model is missing
+        super().__init__(*args, **{key: _expand(value) for key, value in kwargs.items()})
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa 3.6's SQLTrackerStore.save, with each event's data redacted before writing."""
+        await self.stream_events(tracker)
+
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_event_data(event.as_dict())
+                intent = (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY)
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=intent,
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+
+        logger.debug("Conversation stored (user text redacted)")
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: List[Event], sender_id: Text
+    ) -> None:
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **redact_event_data(event.as_dict())})

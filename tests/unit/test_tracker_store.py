@@ -1,0 +1,115 @@
+"""The redacting conversation store, as endpoints.yml configures it, on a real SQLite file."""
+import asyncio
+import json
+import sqlite3
+
+import pytest
+from rasa.core.tracker_store import create_tracker_store
+from rasa.core.utils import read_endpoints_from_path
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from assistant.settings import PROJECT_ROOT
+from assistant.tracker_store import RedactingSQLTrackerStore, redact_event_data
+
+SECRET = "I'm Sarah Jones, call 07700 900123 or sarah@example.com, we live at CB1 2AB"
+STORED = "I'm [name], call [phone] or [email], we live at [postcode]"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    db = tmp_path / "conversations.db"
+    monkeypatch.setenv("TRACKER_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("TRACKER_DIALECT", "sqlite")
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:1/webhook")
+    endpoints = read_endpoints_from_path(PROJECT_ROOT / "endpoints.yml")
+    tracker_store = create_tracker_store(endpoints.tracker_store, Domain.empty())
+    yield tracker_store, db
+    tracker_store.engine.dispose()
+
+
+def user(text, intent="greet"):
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.9},
+        parse_data={
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.9},
+            "entities": [],
+            "intent_ranking": [{"name": intent, "confidence": 0.9}],
+        },
+        metadata={"audience": "family", "note": "call 07700 900123"},
+    )
+
+
+def stored_rows(db):
+    with sqlite3.connect(db) as connection:
+        return [(type_name, json.loads(data)) for type_name, data in
+                connection.execute("SELECT type_name, data FROM events ORDER BY id")]
+
+
+def test_endpoints_yml_selects_the_redacting_store(store):
+    tracker_store, _ = store
+    assert isinstance(tracker_store, RedactingSQLTrackerStore)
+
+
+def test_user_text_is_stored_redacted_and_the_tracker_in_memory_is_not(store):
+    tracker_store, db = store
+    tracker = DialogueStateTracker.from_events(
+        "s1", [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
+               user(SECRET), BotUttered("Hello. Call 999 in an emergency.")]
+    )
+    asyncio.run(tracker_store.save(tracker))
+
+    assert tracker.latest_message.text == SECRET  # what the assistant understood from
+    raw = db.read_bytes()
+    for original in ("Sarah", "07700", "900123", "sarah@example.com", "CB1 2AB"):
+        assert original.encode() not in raw
+    (stored_user,) = [data for type_name, data in stored_rows(db) if type_name == "user"]
+    assert stored_user["text"] == STORED
+    assert stored_user["parse_data"]["text"] == STORED
+    assert stored_user["parse_data"]["intent"]["name"] == "greet"  # the rules still see this
+    assert stored_user["metadata"] == {"audience": "family", "note": "call [phone]"}
+    bot = [data for type_name, data in stored_rows(db) if type_name == "bot"]
+    assert bot[0]["text"] == "Hello. Call 999 in an emergency."
+
+
+def test_the_next_turn_appends_after_the_redacted_history(store):
+    tracker_store, db = store
+    events = [ActionExecuted("action_session_start"), SessionStarted(),
+              ActionExecuted("action_listen"), user(SECRET), BotUttered("Hello.")]
+    asyncio.run(tracker_store.save(DialogueStateTracker.from_events("s2", events)))
+
+    # Rasa reads the conversation back (redacted), adds the next turn and saves again.
+    tracker = asyncio.run(tracker_store.retrieve("s2"))
+    assert tracker.latest_message.text == STORED
+    assert tracker.latest_message.intent["name"] == "greet"
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(user("my son Oliver was bitten, DOB 12/03/2021", "ask_after_bite"))
+    tracker.update(BotUttered("After a bite..."))
+    asyncio.run(tracker_store.save(tracker))
+
+    rows = stored_rows(db)
+    assert len(rows) == len(events) + 3  # nothing stored twice, nothing lost
+    texts = [data["text"] for type_name, data in rows if type_name == "user"]
+    assert texts == [STORED, "my son [name] was bitten, DOB [date]"]
+    again = asyncio.run(tracker_store.retrieve("s2"))
+    assert [e.intent_name for e in again.events if isinstance(e, UserUttered)] == [
+        "greet", "ask_after_bite"]
+
+
+def test_only_user_events_are_changed():
+    bot = BotUttered("Call 0808 2000 247").as_dict()
+    assert redact_event_data(bot) == bot
+    action = ActionExecuted("action_offer_topics").as_dict()
+    assert redact_event_data(action) == action
+
+
+def test_the_first_messages_metadata_copied_into_a_slot_is_redacted_too():
+    # Rasa copies the first message's metadata into the session_started_metadata slot.
+    slot = SlotSet("session_started_metadata", {"audience": "family", "note": "ring 07700 900123"})
+    assert redact_event_data(slot.as_dict())["value"] == {"audience": "family", "note": "ring [phone]"}
+    assert slot.value["note"] == "ring 07700 900123"  # the event itself is untouched
+    other = SlotSet("audience", "professional").as_dict()
+    assert redact_event_data(other) == other
