@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections import OrderedDict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Text, Tuple
 
@@ -351,7 +352,7 @@ class SafeSocketIOInput(SocketIOInput):
             data = args[0] if args else None
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not isinstance(session_id, str) or not SENDER_ID.fullmatch(session_id):
-                session_id = uuid4_hex()
+                session_id = uuid.uuid4().hex
             if self.session_persistence:
                 sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
@@ -393,8 +394,3 @@ class SafeSocketIOInput(SocketIOInput):
         peer = getattr(request, "ip", None) or environ.get("REMOTE_ADDR")
         return client_address(peer, environ.get("HTTP_X_FORWARDED_FOR"))
 
-
-def uuid4_hex() -> Text:
-    import uuid
-
-    return uuid.uuid4().hex

@@ -10,7 +10,7 @@ import threading
 import requests
 
 from assistant.contacts import load as contacts
-from tests.live.helpers import ask, new_sender, reply_text
+from tests.live.helpers import ask, new_sender, reply_text, visitor
 
 NO_REPLY_WORDS = "not working right now"
 VAGUE = "hmm dogs?"  # the classifier is unsure: the "did you mean" action (action server) answers
@@ -67,7 +67,8 @@ def test_rasa_killed_mid_conversation_and_started_again_continues_the_conversati
 
 def _post_ignoring_errors(live, text, sender):
     try:
-        requests.post(live.rest_url, json={"sender": sender, "message": text}, timeout=30)
+        requests.post(live.rest_url, json={"sender": sender, "message": text},
+                      headers=visitor(), timeout=30)
     except requests.RequestException:
         pass
 
@@ -88,8 +89,9 @@ def test_with_the_action_server_down_answers_that_do_not_need_it_still_work(live
         vague = reply_text(ask(live_stack, VAGUE, sender))
         assert NO_REPLY_WORDS in vague
         assert contacts()["urgent_help"] in vague
-        last_user = [d for t, d in stored_events(live_stack.tracker_db, sender) if t == "user"][-1]
-        assert last_user["parse_data"]["intent"]["name"] == "nlu_fallback"
+        actions = [d.get("name") for t, d in stored_events(live_stack.tracker_db, sender)
+                   if t == "action"]
+        assert "action_offer_topics" in actions  # the custom action that could not run
     finally:
         live_stack.start_actions()
 
@@ -109,7 +111,8 @@ def test_two_messages_of_one_conversation_at_the_same_moment_are_both_answered_i
     def send(text):
         start.wait(10)
         results[text] = requests.post(
-            live_stack.rest_url, json={"sender": sender, "message": text}, timeout=60)
+            live_stack.rest_url, json={"sender": sender, "message": text}, headers=visitor(),
+            timeout=60)
 
     threads = [threading.Thread(target=send, args=(text,)) for text in texts]
     for thread in threads:

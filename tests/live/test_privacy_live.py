@@ -7,7 +7,7 @@ import aiohttp
 import socketio
 
 from assistant.contacts import load as contacts
-from tests.live.helpers import ask, new_sender, reply_text, stored_user_events
+from tests.live.helpers import ask, new_sender, reply_text, stored_user_events, visitor
 
 # python-engineio 4.15's websocket client needs aiohttp >= 3.10 (ClientWSTimeout); with the
 # aiohttp that Rasa 3.6 pins, the client uses long-polling, which reaches the same handlers.
@@ -89,7 +89,7 @@ def test_personal_details_sent_over_socketio_are_not_in_the_store(live_stack):
         client = socketio.AsyncClient(reconnection=False)
         replies: asyncio.Queue = asyncio.Queue()
         client.on("bot_uttered", replies.put_nowait)
-        await client.connect(live_stack.rasa_url, headers={"Origin": live_stack.web_url},
+        await client.connect(live_stack.rasa_url, headers={"Origin": live_stack.web_url, **visitor()},
                              transports=TRANSPORTS, wait_timeout=10)
         # The acknowledgement comes once the server has handled it (the room is joined).
         await client.call("session_request", {"session_id": session_id}, timeout=30)

@@ -9,6 +9,7 @@ import pytest
 import socketio
 
 from assistant.contacts import load as contacts
+from tests.live.helpers import visitor
 
 
 async def converse(url: str, origin: str, text: str, timeout: float = 30, settle: float = 1.5):
@@ -23,7 +24,7 @@ async def converse(url: str, origin: str, text: str, timeout: float = 30, settle
     client.on("session_confirm", lambda *_: confirmed.set())
     client.on("bot_uttered", replies.put_nowait)
     session_id = uuid.uuid4().hex
-    await client.connect(url, headers={"Origin": origin}, transports=["websocket"],
+    await client.connect(url, headers={"Origin": origin, **visitor()}, transports=["websocket"],
                          wait_timeout=10)
     try:
         await client.emit("session_request", {"session_id": session_id})
