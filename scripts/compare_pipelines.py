@@ -52,7 +52,7 @@ def parse_latency_ms(model: Path, texts, repeats: int = 3):
 
 
 def main():
-    questions = evaluate.load_questions(evaluate.DEV_QUESTIONS)
+    questions = evaluate.load_questions()
     texts = [q["text"] for q in questions]
     rows = []
     for label, config in CONFIGS.items():

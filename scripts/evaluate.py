@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+from assistant import dev_questions  # noqa: E402
 OUT_OF_SCOPE_TOPIC = "other_out_of_scope"
 FALLBACK = "nlu_fallback"
 DECLINING_INTENTS = {"out_of_scope", FALLBACK}
@@ -59,7 +59,9 @@ INTENT_TOPICS = {
 }
 
 
-def load_questions(path: Path):
+def load_questions(path: Path = None):
+    if path is None:
+        return dev_questions.load()
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -154,10 +156,10 @@ def configured_threshold():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
-    parser.add_argument("--questions", default=str(DEV_QUESTIONS))
+    parser.add_argument("--questions", help="a JSON-lines file (default: the dev questions)")
     parser.add_argument("--show-misses", action="store_true", help="list each miss")
     args = parser.parse_args()
-    questions = load_questions(Path(args.questions))
+    questions = load_questions(Path(args.questions) if args.questions else None)
     parses = parse_all(Path(args.model), [q["text"] for q in questions])
     report(questions, parses, configured_threshold())
     if args.show_misses:

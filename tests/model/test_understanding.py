@@ -1,15 +1,14 @@
 """The trained model: safety routing, false alarms on real questions, topic buttons."""
-import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from actions import topics
+from assistant import dev_questions
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFETY = yaml.safe_load((ROOT / "tests" / "safety" / "messages.yml").read_text(encoding="utf-8"))
-DEV_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 MAX_FALSE_ALARM_RATE = 0.05
 
 POSITIVES = [(category, text) for category, texts in SAFETY["positives"].items() for text in texts]
@@ -26,7 +25,7 @@ def test_ordinary_questions_are_not_routed_to_safety(parse, text):
 
 
 def test_false_alarms_on_real_questions_stay_at_or_under_5_percent(parse):
-    questions = [json.loads(line) for line in DEV_QUESTIONS.read_text().splitlines() if line]
+    questions = dev_questions.load()
     calm = [q for q in questions if not q["urgent"]]
     alarms = [q["id"] for q in calm if parse(q["text"])["intent"]["name"].startswith("safety_")]
     rate = len(alarms) / len(calm)
