@@ -18,10 +18,12 @@ import copy
 import json
 import logging
 import os
-from typing import Any, Dict, List, Text
+from typing import Any, Callable, Dict, List, Text
+
+import sqlalchemy as sa
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -46,14 +48,14 @@ def _expand(value: Any) -> Any:
     return expanded
 
 
-def _redact_strings(value: Any) -> Any:
+def _redact_strings(value: Any, redact: Callable[[Text], Text] = redaction.redact) -> Any:
     """Every string inside a JSON-like value, redacted."""
     if isinstance(value, str):
-        return redaction.redact(value)
+        return redact(value)
     if isinstance(value, list):
-        return [_redact_strings(item) for item in value]
+        return [_redact_strings(item, redact) for item in value]
     if isinstance(value, dict):
-        return {key: _redact_strings(item) for key, item in value.items()}
+        return {key: _redact_strings(item, redact) for key, item in value.items()}
     return value
 
 
@@ -65,21 +67,38 @@ def redact_event_data(data: Dict[Text, Any]) -> Dict[Text, Any]:
         return {**data, "value": _redact_strings(copy.deepcopy(data.get("value")))}
     if data.get("event") != UserUttered.type_name:
         return data
+    redacted: Dict[Text, Text] = {}
+
+    def redact(text: Text) -> Text:
+        # The event's text and parse_data's text are the same string: find names in it once.
+        if text not in redacted:
+            redacted[text] = redaction.redact(text)
+        return redacted[text]
+
     data = copy.deepcopy(data)
     if data.get("text"):
-        data["text"] = redaction.redact(data["text"])
+        data["text"] = redact(data["text"])
     parse_data = data.get("parse_data")
     if isinstance(parse_data, dict):
         if parse_data.get("text"):
-            parse_data["text"] = redaction.redact(parse_data["text"])
+            parse_data["text"] = redact(parse_data["text"])
         for entity in parse_data.get("entities") or []:
             if isinstance(entity, dict) and isinstance(entity.get("value"), str):
-                entity["value"] = redaction.redact(entity["value"])
+                entity["value"] = redact(entity["value"])
         if parse_data.get("metadata"):
-            parse_data["metadata"] = _redact_strings(parse_data["metadata"])
+            parse_data["metadata"] = _redact_strings(parse_data["metadata"], redact)
     if data.get("metadata"):
-        data["metadata"] = _redact_strings(data["metadata"])
+        data["metadata"] = _redact_strings(data["metadata"], redact)
     return data
+
+
+def _sqlite_without_a_disk_sync_per_message(dbapi_connection: Any, _: Any) -> None:
+    """Write-ahead log, synced at checkpoints: a stored message survives the process being
+    killed (only a power cut could lose the last few), without a disk sync on every commit."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -88,6 +107,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         redaction.load()  # fail at start-up, not on the first message, if the model is missing
         super().__init__(*args, **{key: _expand(value) for key, value in kwargs.items()})
+        # Rasa's engine does not test pooled connections before use: after a database restart
+        # the first read fails, and Rasa then answers as if the conversation were new.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_without_a_disk_sync_per_message)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa 3.6's SQLTrackerStore.save, with each event's data redacted before writing."""

@@ -113,3 +113,12 @@ def test_the_first_messages_metadata_copied_into_a_slot_is_redacted_too():
     assert slot.value["note"] == "ring 07700 900123"  # the event itself is untouched
     other = SlotSet("audience", "professional").as_dict()
     assert redact_event_data(other) == other
+
+
+def test_sqlite_store_uses_a_write_ahead_log_and_checks_pooled_connections(store):
+    tracker_store, db = store
+    tracker = DialogueStateTracker.from_events("wal", [user("hello")])
+    asyncio.run(tracker_store.save(tracker))
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert tracker_store.engine.pool._pre_ping
