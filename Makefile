@@ -81,3 +81,21 @@ audit:
 
 clean:
 	rm -rf models results var .rasa
+
+# --- Scale-out (docs/scale-out.md) and the side-by-side benchmark (docs/benchmarks.md) -------------
+.PHONY: run-scale test-scale bench
+
+# PostgreSQL, Redis, action server(s), several Rasa instances, the pages and nginx, where .env says.
+# scripts/scale/install.sh installs the Debian packages (postgresql, redis-server, nginx-light) if missing.
+run-scale: $(VENV)/.installed $(MODEL) $(WIDGET)
+	bash scripts/scale/install.sh
+	$(PY) scripts/scale/topology.py run
+
+test-scale: $(VENV)/.installed $(MODEL) $(WIDGET)
+	bash scripts/scale/install.sh
+	$(PY) -m pytest -q tests/scale
+
+# Our configuration against Rasa's stock one; writes docs/benchmarks.md, prints the `bench:` line.
+bench: $(VENV)/.installed
+	bash scripts/scale/install.sh
+	$(PY) scripts/bench/bench.py

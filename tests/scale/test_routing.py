@@ -1,0 +1,150 @@
+"""Several Rasa instances serving the same conversations, through nginx or directly."""
+import asyncio
+import uuid
+
+import pytest
+import requests
+import socketio
+
+from tests.scale.helpers import (NO_REPLY_WORDS, Store, Traffic, check_conversation, new_sender,
+                                 post, rest_url, user_texts)
+
+import topology
+
+
+def test_consecutive_messages_on_different_instances_continue_one_conversation(scale):
+    """The dog risk check is a form: each answer is read in the light of the question before,
+    which only the stored conversation knows. Its messages alternate between the instances."""
+    first, second = (rest_url(a.url()) for a in scale.config.rasa)
+    sender = new_sender()
+    steps = [(first, "I'm a health visitor"), (second, "Start the dog risk check"), (first, "2")]
+    replies = []
+    for url, text in steps:
+        sent = post(url, sender, text)
+        assert sent.answered, (url, text, sent.status, sent.replies)
+        replies.append(" ".join(r.get("text") or "" for r in sent.replies))
+
+    events = Store(scale.config).events(sender)
+    assert user_texts(events) == [text for _, text in steps]
+    assert [t for _, t, _ in events].count("session_started") == 1
+    slots = [(d["name"], d["value"]) for _, t, d in events if t == "slot"]
+    # Started on the second instance, answered on the first: the form went on where it was.
+    assert ("active_loop" in [t for _, t, _ in events])
+    assert ("rc_dog_count", "2") in slots, slots
+    assert slots[-1] == ("requested_slot", "rc_dog_details"), slots
+    assert replies[1] != replies[2]  # the next question, not the first one again
+
+
+def test_50_conversations_at_once_through_nginx_lose_no_event_and_keep_their_order(scale):
+    url = rest_url(scale.config.public_url)
+    traffic = Traffic(url, conversations=50, per_conversation=4).start()
+    traffic.join(timeout=240)
+
+    sent = [s for c in traffic.conversations for s in c.sent]
+    failed = [(s.text, s.status, s.replies) for s in sent if not s.answered]
+    assert not failed, failed[:5]
+    upstreams = {s.upstream.split(",")[0].strip() for s in sent}
+    assert upstreams == {str(a) for a in scale.config.rasa}, "round robin reaches both instances"
+
+    stored = Store(scale.config).events_of([c.sender for c in traffic.conversations])
+    for conversation in traffic.conversations:
+        events = stored[conversation.sender]
+        check_conversation(events, conversation.sent, must_store=conversation.sent)
+        assert user_texts(events) == [s.text for s in conversation.sent]
+
+
+async def _socketio_round_trip(url: str, origin: str, transports, texts):
+    client = socketio.AsyncClient(reconnection=False)
+    replies: asyncio.Queue = asyncio.Queue()
+    confirmed = asyncio.Event()
+    client.on("session_confirm", lambda *_: confirmed.set())
+    client.on("bot_uttered", replies.put_nowait)
+    session_id = uuid.uuid4().hex
+    await client.connect(url, headers={"Origin": origin}, transports=transports, wait_timeout=10)
+    answers = []
+    try:
+        await client.emit("session_request", {"session_id": session_id})
+        await asyncio.wait_for(confirmed.wait(), 20)
+        for text in texts:
+            await client.emit("user_uttered", {"message": text, "session_id": session_id})
+            answers.append((await asyncio.wait_for(replies.get(), 30)).get("text", ""))
+            await asyncio.sleep(1.0)  # the rest of that answer's paragraphs
+            while not replies.empty():
+                replies.get_nowait()
+    finally:
+        await client.disconnect()
+    return session_id, answers
+
+
+@pytest.mark.parametrize("transports", [["polling"], ["websocket"]])
+def test_socketio_through_nginx_stays_on_one_instance(scale, transports):
+    """Long-polling sends every request of a session separately: without sticky routing half
+    of them would reach an instance that does not know the session."""
+    origin = f"http://localhost:{scale.config.web_port}"
+    session_id, answers = asyncio.run(_socketio_round_trip(
+        scale.config.public_url, origin, transports,
+        ["hello", "how do I get my dog ready for the baby?", "what are the warning signs a dog is stressed"]))
+    assert len(answers) == 3 and all(a and NO_REPLY_WORDS not in a for a in answers)
+    events = Store(scale.config).events(session_id)
+    assert user_texts(events) == ["hello", "how do I get my dog ready for the baby?",
+                                  "what are the warning signs a dog is stressed"]
+
+
+def test_nginx_refuses_origins_not_on_the_allow_list(scale):
+    url = rest_url(scale.config.public_url)
+    refused = requests.post(url, json={"sender": new_sender(), "message": "hello"},
+                            headers={"Origin": "http://evil.example"}, timeout=10)
+    assert refused.status_code == 403
+    assert refused.headers["Content-Type"].startswith("application/json")
+    assert "not allowed" in refused.json()["error"]
+    allowed = requests.post(url, json={"sender": new_sender(), "message": "hello"},
+                            headers={"Origin": f"http://localhost:{scale.config.partner_port}"},
+                            timeout=30)
+    assert allowed.status_code == 200 and allowed.json()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        asyncio.run(_socketio_round_trip(scale.config.public_url, "http://evil.example",
+                                         ["websocket"], ["hello"]))
+
+
+def test_nginx_serves_the_widget_pointing_at_itself(scale):
+    widget = requests.get(f"{scale.config.public_url}/widget.js", timeout=10)
+    assert widget.status_code == 200
+    assert "javascript" in widget.headers["Content-Type"]
+    assert f'"serverUrl": "{scale.config.public_url}"' in widget.text
+    health = requests.get(f"{scale.config.public_url}/", timeout=10)
+    assert health.status_code == 200 and "Rasa" in health.text
+
+
+def test_nginx_rate_limit_answers_in_json(scale, scale_dir):
+    """A second nginx, from the same template, with a low limit, in front of the same Rasa."""
+    config = topology.ScaleSettings(**{
+        **scale.config.__dict__,
+        "state_dir": scale_dir / "limited",
+        "listen": topology.Address("127.0.0.1", _free_port()),
+        "roles": frozenset({"nginx"}),
+        "rate_per_minute": 6,
+        "rate_burst": 2,
+    })
+    limited = topology.Topology(config)
+    limited.start()
+    try:
+        url = rest_url(config.listen.url())
+        responses = [requests.post(url, json={"sender": new_sender(), "message": "hello"},
+                                   timeout=30) for _ in range(8)]
+    finally:
+        limited.stop()
+    codes = [r.status_code for r in responses]
+    assert codes[:3] == [200, 200, 200], codes  # the rate, plus the burst
+    assert 429 in codes, codes
+    refused = next(r for r in responses if r.status_code == 429)
+    assert refused.headers["Content-Type"].startswith("application/json")
+    assert refused.headers["Retry-After"] == "60"
+    body = refused.json()
+    assert isinstance(body, list) and "wait a minute" in body[0]["text"]
+    assert topology.rate_limited_text() == body[0]["text"]  # the assistant's own words
+
+
+def _free_port():
+    from tests.conftest import free_port
+
+    return free_port()
