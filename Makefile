@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` and `make test`. Every other target is a step of those
-# or a measurement (eval, crossval, compare) whose output is kept in docs/.
+# or a measurement (eval, crossval, bench) whose output is kept in docs/.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
@@ -17,7 +17,7 @@ PYTHON310 := $(shell for p in python3.10 python3; do \
 	  PYENV_VERSION=3.10.13 $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null \
 	  && { PYENV_VERSION=3.10.13 $$p -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: run test unit validate test-stories test-live test-browser eval crossval compare purge audit clean
+.PHONY: run test unit validate test-stories test-live test-browser eval crossval purge audit clean
 
 run: $(VENV)/.installed $(MODEL) $(WIDGET)
 	$(PY) -m assistant.stack
@@ -67,9 +67,6 @@ crossval: $(VENV)/.installed
 	$(RASA) test nlu --config docs/config-crossval.yml --cross-validation --folds 5 \
 	  --out results/crossval
 	$(PY) scripts/crossval_table.py results/crossval > docs/crossval.md
-
-compare: $(VENV)/.installed
-	$(PY) scripts/compare_pipelines.py
 
 # Deletes conversations older than RETENTION_DAYS (default 30); safe to run from cron.
 purge: $(VENV)/.installed
