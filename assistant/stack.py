@@ -11,7 +11,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 from assistant import settings
 
@@ -55,15 +55,28 @@ class Service:
                 time.sleep(0.3)
         raise TimeoutError(f"{self.name} was not ready within {timeout:.0f} s{self._log_hint()}")
 
+    def send_signal(self, sig: int = signal.SIGTERM) -> None:
+        if self.running():
+            os.killpg(self.process.pid, sig)
+
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> None:
         if not self.running():
             return
-        os.killpg(self.process.pid, sig)
+        self.send_signal(sig)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self.send_signal(signal.SIGKILL)
             self.process.wait()
+
+
+def stop_all(services: Iterable[Service]) -> None:
+    """Asks every service to stop at once, then waits: a short grace period is enough for all."""
+    services = list(services)
+    for service in services:
+        service.send_signal()
+    for service in services:
+        service.stop()
 
     def _log_hint(self) -> str:
         return f" (see {self.log_path})" if self.log_path else ""
@@ -162,8 +175,7 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for service in services.values():
-            service.stop()
+        stop_all(services.values())
 
 
 if __name__ == "__main__":

@@ -39,8 +39,7 @@ class LiveStack:
             service.wait_ready()
 
     def stop(self) -> None:
-        for service in self.services.values():
-            service.stop()
+        stack.stop_all(self.services.values())
 
     def stop_rasa(self, sig: int = 15) -> None:
         self.services["rasa"].stop(sig)
