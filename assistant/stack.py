@@ -6,6 +6,7 @@ the live tests use it on free ports with their own conversation store.
 import os
 import signal
 import subprocess
+import threading
 import sys
 import time
 import urllib.request
@@ -146,6 +147,25 @@ def build_services(
     }
 
 
+def stop_on_sigterm() -> threading.Event:
+    """An event set by SIGTERM, installed before anything starts, so a stop while services are
+    still starting still reaches the caller's clean-up."""
+    requested = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: requested.set())
+    return requested
+
+
+def wait_until_stopped(services: Iterable[Service], requested: threading.Event) -> None:
+    """Returns when a stop is requested, or when a service exits by itself (saying which): the
+    caller then stops the rest. Ctrl-C (KeyboardInterrupt) is the caller's to catch."""
+    services = list(services)
+    while not requested.is_set() and all(service.running() for service in services):
+        time.sleep(0.5)
+    for service in services:
+        if not service.running() and not requested.is_set():
+            print(f"{service.name} stopped unexpectedly; stopping the rest.", flush=True)
+
+
 def main() -> None:
     """`make run`: start everything, print the URL, stop everything on Ctrl-C."""
     if not MODEL.exists():
@@ -153,13 +173,7 @@ def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     ports = Ports.from_settings()
     services = build_services(ports)
-    stop_requested = False
-
-    def request_stop(*_):
-        nonlocal stop_requested
-        stop_requested = True
-
-    signal.signal(signal.SIGTERM, request_stop)
+    stop_requested = stop_on_sigterm()
     try:
         for service in services.values():
             service.start()
@@ -167,11 +181,7 @@ def main() -> None:
             service.wait_ready()
         print(f"\nThe assistant is ready: open http://localhost:{ports.web}/", flush=True)
         print(f"(partner site demo: http://localhost:{ports.partner}/; Ctrl-C stops)", flush=True)
-        while not stop_requested and all(s.running() for s in services.values()):
-            time.sleep(0.5)
-        for name, service in services.items():
-            if not service.running() and not stop_requested:
-                print(f"{service.name} stopped unexpectedly; stopping the rest.", flush=True)
+        wait_until_stopped(services.values(), stop_requested)
     except KeyboardInterrupt:
         pass
     finally:

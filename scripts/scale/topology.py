@@ -650,13 +650,7 @@ def run(config: ScaleSettings) -> None:
     topology = Topology(config)
     if not topology.services:
         raise SystemExit("Nothing to run here: check SCALE_ROLES and the hosts in .env.")
-    stop_requested = False
-
-    def request_stop(*_):
-        nonlocal stop_requested
-        stop_requested = True
-
-    signal.signal(signal.SIGTERM, request_stop)
+    stop_requested = stack.stop_on_sigterm()
     try:
         topology.start()
         print("\nScale-out topology running here:", flush=True)
@@ -668,11 +662,7 @@ def run(config: ScaleSettings) -> None:
         if "web" in topology.services:
             print(f"Demo page using it: http://localhost:{config.web_port}/  (Ctrl-C stops)", flush=True)
         print(f"Logs: {topology.logs}", flush=True)
-        while not stop_requested and all(s.running() for s in topology.services.values()):
-            time.sleep(0.5)
-        for service in topology.services.values():
-            if not service.running() and not stop_requested:
-                print(f"{service.name} stopped unexpectedly; stopping the rest.", flush=True)
+        stack.wait_until_stopped(topology.services.values(), stop_requested)
     except KeyboardInterrupt:
         pass
     finally:
