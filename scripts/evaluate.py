@@ -81,11 +81,22 @@ def parse_all(model: Path, texts):
     return asyncio.run(parse())
 
 
-def top_classified(parse):
-    """The classifier's best intent and confidence, before fallback and safety overrides."""
-    ranking = [r for r in parse.get("intent_ranking", []) if r["name"] != FALLBACK
-               and not r["name"].startswith("safety_")]
-    return (ranking[0]["name"], ranking[0]["confidence"]) if ranking else (None, 0.0)
+def classified(parse):
+    """The classifier's ranking, before fallback and safety overrides."""
+    return [r for r in parse.get("intent_ranking", []) if r["name"] != FALLBACK
+            and not r["name"].startswith("safety_")]
+
+
+def decide(parse, threshold, ambiguity):
+    """The intent the FallbackClassifier would give with these settings (safety unchanged)."""
+    intent = parse["intent"]["name"]
+    if intent.startswith("safety_"):
+        return intent
+    ranking = classified(parse) + [{"name": FALLBACK, "confidence": 0.0}] * 2
+    best, second = ranking[0], ranking[1]
+    if best["confidence"] < threshold or best["confidence"] - second["confidence"] < ambiguity:
+        return FALLBACK
+    return best["name"]
 
 
 def outcome(question, intent):
@@ -104,7 +115,7 @@ def pct(part, whole):
     return f"{100 * part / whole:5.1f}%" if whole else "  n/a"
 
 
-def report(questions, parses, threshold):
+def report(questions, parses, settings):
     outcomes = [outcome(q, p["intent"]["name"]) for q, p in zip(questions, parses)]
     in_scope = [o for q, o in zip(questions, outcomes) if q["topic"] != OUT_OF_SCOPE_TOPIC]
     out_scope = [o for q, o in zip(questions, outcomes) if q["topic"] == OUT_OF_SCOPE_TOPIC]
@@ -131,26 +142,24 @@ def report(questions, parses, threshold):
         wrong = c["wrong"] + c["false_alarm"] + c["answered"]
         print(f"| {topic} | {n} | {right} | {wrong} | {c['fallback']} |")
 
-    print(f"\nFallback threshold trade-off (in scope; chosen: {threshold}):")
-    print("| threshold | right | wrong | fallback |\n|---|---|---|---|")
+    print(f"\nFallback trade-off (in scope; chosen: threshold {settings[0]}, "
+          f"ambiguity {settings[1]}):")
+    print("| threshold | ambiguity | right | wrong | fallback |\n|---|---|---|---|---|")
     scoped = [(q, p) for q, p in zip(questions, parses) if q["topic"] != OUT_OF_SCOPE_TOPIC]
-    for t in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
-        c = Counter()
-        for q, p in scoped:
-            intent = p["intent"]["name"]
-            if not intent.startswith("safety_"):
-                best, confidence = top_classified(p)
-                intent = best if confidence >= t else FALLBACK
-            c[outcome(q, intent)] += 1
-        print(f"| {t:.2f} | {pct(c['right'] + c['safety_ok'], len(scoped))} | "
-              f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} |")
+    for threshold in (0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
+        for ambiguity in (0.0, 0.05, 0.1, 0.2):
+            c = Counter(outcome(q, decide(p, threshold, ambiguity)) for q, p in scoped)
+            print(f"| {threshold:.2f} | {ambiguity:.2f} | {pct(c['right'] + c['safety_ok'], len(scoped))} | "
+                  f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} |")
     return counts, len(in_scope)
 
 
-def configured_threshold():
+def configured_fallback():
+    """The FallbackClassifier's threshold and ambiguity threshold in config.yml."""
     import yaml
     config = yaml.safe_load((ROOT / "config.yml").read_text())
-    return next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    return fallback["threshold"], fallback.get("ambiguity_threshold", 0.1)
 
 
 def main():
@@ -161,7 +170,7 @@ def main():
     args = parser.parse_args()
     questions = load_questions(Path(args.questions) if args.questions else None)
     parses = parse_all(Path(args.model), [q["text"] for q in questions])
-    report(questions, parses, configured_threshold())
+    report(questions, parses, configured_fallback())
     if args.show_misses:
         print("\nMisses:")
         for q, p in zip(questions, parses):

