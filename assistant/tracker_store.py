@@ -101,6 +101,14 @@ def _sqlite_without_a_disk_sync_per_message(dbapi_connection: Any, _: Any) -> No
     cursor.close()
 
 
+def _engine_kwargs(url: Any) -> Dict[str, Any]:
+    if url.get_backend_name() == "sqlite" and url.database:
+        # SQLAlchemy 1.4 opens a new connection per session for a SQLite file: keep a few open
+        # instead (each one is only used by one thread at a time, hence check_same_thread off).
+        return {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False}}
+    return create_engine_kwargs(url)
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose stored user events carry redacted text."""
 
@@ -111,7 +119,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # the first read fails, and Rasa then answers as if the conversation were new.
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_without_a_disk_sync_per_message)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import create_tracker_store
 from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.core.domain import Domain
@@ -122,3 +123,15 @@ def test_sqlite_store_uses_a_write_ahead_log_and_checks_pooled_connections(store
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert tracker_store.engine.pool._pre_ping
+
+
+def test_sqlite_store_reuses_one_open_connection_across_turns(store):
+    tracker_store, _ = store
+    connects = []
+    sa.event.listen(tracker_store.engine, "connect", lambda *args: connects.append(1))
+    for turn in range(5):
+        tracker = asyncio.run(tracker_store.retrieve("pool")) or DialogueStateTracker("pool", [])
+        tracker.update(user(f"turn {turn}"))
+        asyncio.run(tracker_store.save(tracker))
+    assert len(asyncio.run(tracker_store.retrieve("pool")).events) == 5
+    assert len(connects) == 1
