@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from actions.offer_topics import likeliest_topics  # noqa: E402
 from assistant import dev_questions  # noqa: E402
 OUT_OF_SCOPE_TOPIC = "other_out_of_scope"
 FALLBACK = "nlu_fallback"
@@ -125,7 +126,10 @@ def report(questions, parses, settings):
     print(f"In scope, right topic's answer: {pct(counts['right'] + counts['safety_ok'], len(in_scope))}"
           f"  (of which safety-first replies to urgent questions: {counts['safety_ok']})")
     print(f"In scope, wrong topic's answer: {pct(counts['wrong'] + counts['false_alarm'], len(in_scope))}")
-    print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}")
+    offered = sum(1 for q, p, o in zip(questions, parses, outcomes) if o == "fallback" and any(
+        q["topic"] in INTENT_TOPICS.get(i, set()) for i in likeliest_topics(classified(p))))
+    print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}"
+          f"  (the topic buttons offered include the right one: {offered}/{counts['fallback']})")
     declined = sum(o in ("declined", "safety_ok") for o in out_scope)
     print(f"Out of scope, declined (or safety-first when urgent): {pct(declined, len(out_scope))}")
     alarms = non_urgent.count("false_alarm")
