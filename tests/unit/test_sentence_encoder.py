@@ -1,4 +1,6 @@
 """The NumPy MiniLM encoder: BERT's tokenizer exactly, and embeddings that carry meaning."""
+import hashlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -78,3 +80,12 @@ def test_paraphrases_are_closer_than_unrelated_questions(encoder):
         "What is the best recipe for banana bread?",
     ])
     assert question @ paraphrase > question @ other_topic > question @ unrelated
+
+
+@pytest.mark.parametrize("name,sha256", [
+    ("model.safetensors", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+    ("vocab.txt", "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"),
+])
+def test_the_installed_weights_are_the_ones_we_measured(name, sha256):
+    digest = hashlib.sha256((model_dir() / name).read_bytes()).hexdigest()
+    assert digest == sha256
