@@ -30,8 +30,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # The embedding has length 1 while count features grow with the text; the scale gives
-        # the logistic regression room to weigh meaning against words (chosen with `make eval`).
+        # Words (TF-IDF) and meaning both have length one; their scales weigh them against each
+        # other in the logistic regression (10 here, 5 for words: chosen with `make eval`).
         return {**DenseFeaturizer.get_default_config(), "scale": 10.0}
 
     @classmethod
@@ -67,9 +67,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        # A served message's matrices are small: a second BLAS thread saves 15% of its latency
-        # but doubles its CPU time, so under load one thread per answer serves twice as many.
-        # Training (process_training_data) encodes thousands at once and keeps every core.
+        # A served message's matrices are small: a second BLAS thread saves 11% of its latency
+        # but doubles its CPU time, and Rasa processes on the same cores then slow each other
+        # (make bench: 2 instances gave 0.91x of 1 with two threads, 1.86x with one). Training
+        # (process_training_data) encodes thousands at once and keeps every core.
         with BLAS.limit(limits=1, user_api="blas"):
             self._featurize(messages)
         return messages
