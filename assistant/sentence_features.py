@@ -30,8 +30,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        # Words (TF-IDF) and meaning both have length one; their scales weigh them against each
-        # other in the logistic regression (10 here, 5 for words: chosen with `make eval`).
+        # Words (TF-IDF) and meaning both have length one; the two featurizers' scales weigh them
+        # against each other in the logistic regression (chosen with `make eval`).
         return {**DenseFeaturizer.get_default_config(), "scale": 10.0}
 
     @classmethod
