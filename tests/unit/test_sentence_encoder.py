@@ -4,8 +4,9 @@ import hashlib
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
+from scipy.special import erf
 
-from assistant.sentence_encoder import MAX_TOKENS, model_dir, shared_encoder
+from assistant.sentence_encoder import MAX_TOKENS, _gelu, model_dir, shared_encoder
 
 TRICKY = [
     "My dog growled at the baby, what should I do?",
@@ -89,3 +90,9 @@ def test_paraphrases_are_closer_than_unrelated_questions(encoder):
 def test_the_installed_weights_are_the_ones_we_measured(name, sha256):
     digest = hashlib.sha256((model_dir() / name).read_bytes()).hexdigest()
     assert digest == sha256
+
+
+def test_gelu_matches_berts_exact_erf_gelu():
+    x = np.concatenate([np.linspace(-12, 12, 240_001), [0.0, -0.0, 1e-30, -1e-30, 50.0, -50.0]])
+    exact = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    assert np.abs(_gelu(x.astype(np.float32)) - exact).max() < 1e-6
