@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # Every Rasa command goes through assistant.run, which reads .env and fills endpoints.yml.
 RASA := $(PY) -m assistant.run rasa
 MODEL := models/assistant.tar.gz
-TRAINING_FILES := config.yml domain.yml $(wildcard assistant/*_features.py) assistant/sentence_encoder.py $(shell find data -name '*.yml' 2>/dev/null)
+TRAINING_FILES := config.yml domain.yml $(wildcard assistant/*_features.py) assistant/sentence_encoder.py assistant/topic_classifier.py $(shell find data -name '*.yml' 2>/dev/null)
 WIDGET := web/dist/widget.js
 WIDGET_SOURCES := web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
 
