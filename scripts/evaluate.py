@@ -19,8 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from actions.offer_topics import likeliest_topics  # noqa: E402
-from assistant import dev_questions  # noqa: E402
+from assistant import dev_questions, topics  # noqa: E402
 OUT_OF_SCOPE_TOPIC = "other_out_of_scope"
 FALLBACK = "nlu_fallback"
 DECLINING_INTENTS = {"out_of_scope", FALLBACK}
@@ -127,7 +126,7 @@ def report(questions, parses, settings):
           f"  (of which safety-first replies to urgent questions: {counts['safety_ok']})")
     print(f"In scope, wrong topic's answer: {pct(counts['wrong'] + counts['false_alarm'], len(in_scope))}")
     offered = sum(1 for q, p, o in zip(questions, parses, outcomes) if o == "fallback" and any(
-        q["topic"] in INTENT_TOPICS.get(i, set()) for i in likeliest_topics(classified(p))))
+        q["topic"] in INTENT_TOPICS.get(i, set()) for i in topics.likeliest_topics(classified(p))))
     print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}"
           f"  (the topic buttons offered include the right one: {offered}/{counts['fallback']})")
     declined = sum(o in ("declined", "safety_ok") for o in out_scope)
@@ -155,7 +154,27 @@ def report(questions, parses, settings):
             c = Counter(outcome(q, decide(p, threshold, ambiguity)) for q, p in scoped)
             print(f"| {threshold:.2f} | {ambiguity:.2f} | {pct(c['right'] + c['safety_ok'], len(scoped))} | "
                   f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} |")
+    see_also_table(scoped)
     return counts, len(in_scope)
+
+
+def see_also_table(scoped):
+    """How often the 'see also' button under an answer leads to the right topic, by its minimum."""
+    intent_of = {label: intent for intent, label in topics.labels().items()}
+    answered = [(q, p, outcome(q, p["intent"]["name"])) for q, p in scoped
+                if p["intent"]["name"] != FALLBACK]
+    wrong = [(q, p) for q, p, o in answered if o in ("wrong", "false_alarm")]
+    right = [(q, p) for q, p, o in answered if o in ("right", "safety_ok")]
+    print(f"\n'See also' button under an answer (chosen minimum: {topics.SEE_ALSO_MIN_CONFIDENCE}):")
+    print("| minimum | wrong answers whose button is the right topic | right answers with a button |")
+    print("|---|---|---|")
+    for minimum in (0.05, 0.1, 0.15, 0.2, 0.3):
+        def offered(p):
+            return topics.see_also(p["intent_ranking"], min_confidence=minimum)
+        fixed = sum(1 for q, p in wrong if offered(p)
+                    and q["topic"] in INTENT_TOPICS.get(intent_of[offered(p)], set()))
+        extra = sum(1 for q, p in right if offered(p))
+        print(f"| {minimum:.2f} | {fixed}/{len(wrong)} | {extra}/{len(right)} |")
 
 
 def configured_fallback():

@@ -112,7 +112,7 @@ MENU_BUTTONS = ["Start the dog risk check", "I'm a parent or carer", "I'm a prof
 
 def topic_labels() -> List[str]:
     try:
-        from actions import topics
+        from assistant import topics
 
         return list(topics.labels().values()) + MENU_BUTTONS
     except Exception:  # no topic list: the menu buttons still count

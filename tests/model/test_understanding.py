@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions import topics
+from assistant import topics
 from assistant import dev_questions
 
 ROOT = Path(__file__).resolve().parents[2]

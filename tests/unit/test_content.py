@@ -7,7 +7,7 @@ import pytest
 import textstat
 import yaml
 
-from actions import topics
+from assistant import topics
 from assistant.contacts import CONTACTS_FILE, load as contacts
 
 ROOT = Path(__file__).resolve().parents[2]

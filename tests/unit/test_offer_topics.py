@@ -2,8 +2,8 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import topics
-from actions.offer_topics import ActionOfferTopics, likeliest_topics
+from assistant import topics
+from actions.offer_topics import ActionOfferTopics
 from tests.unit.tracker_builder import build_tracker, ranking
 
 
@@ -29,7 +29,7 @@ def test_offers_the_three_likeliest_answer_topics_in_order():
 
 
 def test_non_topic_intents_are_never_offered():
-    offered = likeliest_topics(ranking(("greet", 0.5), ("out_of_scope", 0.3),
+    offered = topics.likeliest_topics(ranking(("greet", 0.5), ("out_of_scope", 0.3),
                                        ("safety_dog_attack", 0.1)))
     assert offered == []
 
