@@ -445,7 +445,7 @@ CATEGORIES = [
     ("other redaction (regexes, phone numbers)", ("assistant/redaction.py", "phonenumbers/")),
     ("conversation store (SQLAlchemy, SQLite)", ("sqlalchemy/", "sqlite3/", "tracker_store.py")),
     ("tracker (re)building and event serialisation", ("rasa/shared/core/trackers.py", "rasa/shared/core/events.py", "rasa/shared/core/slots.py", "json/", "copy.py")),
-    ("understanding: NLU pipeline (features, classifier, safety check)", ("rasa/nlu/", "sklearn/", "scipy/", "assistant/safety_check.py", "assistant/redflags.py", "assistant/sentence_", "assistant/tfidf_features.py")),
+    ("understanding: NLU pipeline (features, classifier, safety check)", ("rasa/nlu/", "sklearn/", "scipy/", "assistant/safety_check.py", "assistant/redflags.py", "assistant/sentence_", "assistant/tfidf_features.py", "assistant/topic_classifier.py")),
     ("dialogue policies and actions", ("rasa/core/policies/", "rasa/core/actions/", "rasa/core/processor.py", "assistant/nlg.py", "rasa/core/nlg/")),
     ("web server, channels, asyncio, logging", ("sanic/", "asyncio/", "uvloop/", "httptools/", "assistant/channels.py", "logging/", "structlog/")),
 ]
