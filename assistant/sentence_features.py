@@ -15,11 +15,8 @@ from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturiz
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from threadpoolctl import ThreadpoolController
-
+from assistant import blas
 from assistant.sentence_encoder import shared_encoder
-
-BLAS = ThreadpoolController()
 
 
 @DefaultV1Recipe.register(
@@ -67,10 +64,6 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        # A served message's matrices are small: a second BLAS thread saves 11% of its latency
-        # but doubles its CPU time, and Rasa processes on the same cores then slow each other
-        # (make bench: 2 instances gave 0.91x of 1 with two threads, 1.86x with one). Training
-        # (process_training_data) encodes thousands at once and keeps every core.
-        with BLAS.limit(limits=1, user_api="blas"):
+        with blas.one_thread():  # why: assistant/blas.py
             self._featurize(messages)
         return messages

@@ -23,6 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.special import logsumexp
 
+from assistant import blas
+
 MODEL_FILE = "topic_classifier.npz"
 
 
@@ -149,7 +151,8 @@ class TopicClassifier(IntentClassifier, GraphComponent):
         with_text = [m for m in messages if m.get(TEXT)]  # the featurizers skip the others
         if self.model is None or not with_text:
             return messages
-        probabilities = self.model.probabilities(*_sentence_features(with_text))
+        with blas.one_thread():  # why: assistant/blas.py
+            probabilities = self.model.probabilities(*_sentence_features(with_text))
         length = int(self.config["ranking_length"])
         for message, row in zip(with_text, probabilities):
             order = np.argsort(-row, kind="stable")

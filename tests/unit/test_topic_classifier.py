@@ -10,6 +10,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from assistant.topic_classifier import SoftmaxModel, TopicClassifier
 
@@ -116,3 +117,22 @@ def test_with_no_intent_examples_it_trains_and_loads_and_leaves_messages_alone(s
 def test_nonsense_settings_are_refused(config):
     with pytest.raises(ValueError):
         TopicClassifier.validate_config({**TopicClassifier.get_default_config(), **config})
+
+
+def blas_threads():
+    return max(lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas")
+
+
+def test_served_messages_are_classified_on_one_blas_thread(storage, monkeypatch):
+    """An idle OpenBLAS worker spins on the other core: see assistant/blas.py."""
+    resource = Resource("topic_classifier")
+    classifier = TopicClassifier.create({}, storage, resource, context())
+    classifier.train(TrainingData(messages_for(6)))
+    seen = []
+    probabilities = SoftmaxModel.probabilities
+    monkeypatch.setattr(SoftmaxModel, "probabilities",
+                        lambda self, *a: seen.append(blas_threads()) or probabilities(self, *a))
+    with threadpool_limits(limits=2, user_api="blas"):
+        classifier.process(messages_for(7)[:1])
+        assert seen == [1]
+        assert blas_threads() == 2, "the limit ends with the message"
