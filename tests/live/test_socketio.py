@@ -3,44 +3,19 @@
 With unpinned packages this breaks silently (the bot's replies never arrive), so it is proven here.
 """
 import asyncio
-import uuid
 
 import pytest
 import socketio
 
 from assistant.contacts import load as contacts
 from tests.live.helpers import visitor
+from tests.socketio_client import converse as conversation
 
 
-async def converse(url: str, origin: str, text: str, timeout: float = 30, settle: float = 1.5):
-    """Connect as a browser on `origin` would, send one message, return the whole reply.
-
-    Rasa's socket.io channel sends each paragraph of an answer as its own message, so this
-    collects messages until none has arrived for `settle` seconds.
-    """
-    client = socketio.AsyncClient(reconnection=False)
-    replies: asyncio.Queue = asyncio.Queue()
-    confirmed = asyncio.Event()
-    client.on("session_confirm", lambda *_: confirmed.set())
-    client.on("bot_uttered", replies.put_nowait)
-    session_id = uuid.uuid4().hex
-    await client.connect(url, headers={"Origin": origin, **visitor()}, transports=["websocket"],
-                         wait_timeout=10)
-    try:
-        await client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), timeout)
-        await client.emit("user_uttered", {"message": text, "session_id": session_id})
-        messages = [await asyncio.wait_for(replies.get(), timeout)]
-        while True:
-            try:
-                messages.append(await asyncio.wait_for(replies.get(), settle))
-            except asyncio.TimeoutError:
-                return {
-                    "text": "\n\n".join(m.get("text", "") for m in messages),
-                    "quick_replies": [q for m in messages for q in m.get("quick_replies", [])],
-                }
-    finally:
-        await client.disconnect()
+async def converse(url: str, origin: str, text: str, timeout: float = 30):
+    """One message from a visitor's browser on `origin`, and the whole reply."""
+    _, (reply,) = await conversation(url, origin, [text], headers=visitor(), timeout=timeout)
+    return reply
 
 
 def test_socketio_round_trip_from_the_demo_page_origin(live_stack):

@@ -1,6 +1,5 @@
 """Several Rasa instances serving the same conversations, through nginx or directly."""
 import asyncio
-import uuid
 
 import pytest
 import requests
@@ -8,6 +7,7 @@ import socketio
 
 from tests.scale.helpers import (NO_REPLY_WORDS, Store, Traffic, check_conversation, new_sender,
                                  post, rest_url, user_texts)
+from tests.socketio_client import converse
 
 import topology
 
@@ -53,37 +53,16 @@ def test_50_conversations_at_once_through_nginx_lose_no_event_and_keep_their_ord
         assert user_texts(events) == [s.text for s in conversation.sent]
 
 
-async def _socketio_round_trip(url: str, origin: str, transports, texts):
-    client = socketio.AsyncClient(reconnection=False)
-    replies: asyncio.Queue = asyncio.Queue()
-    confirmed = asyncio.Event()
-    client.on("session_confirm", lambda *_: confirmed.set())
-    client.on("bot_uttered", replies.put_nowait)
-    session_id = uuid.uuid4().hex
-    await client.connect(url, headers={"Origin": origin}, transports=transports, wait_timeout=10)
-    answers = []
-    try:
-        await client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), 20)
-        for text in texts:
-            await client.emit("user_uttered", {"message": text, "session_id": session_id})
-            answers.append((await asyncio.wait_for(replies.get(), 30)).get("text", ""))
-            await asyncio.sleep(1.0)  # the rest of that answer's paragraphs
-            while not replies.empty():
-                replies.get_nowait()
-    finally:
-        await client.disconnect()
-    return session_id, answers
-
-
 @pytest.mark.parametrize("transports", [["polling"], ["websocket"]])
 def test_socketio_through_nginx_stays_on_one_instance(scale, transports):
     """Long-polling sends every request of a session separately: without sticky routing half
     of them would reach an instance that does not know the session."""
     origin = f"http://localhost:{scale.config.web_port}"
-    session_id, answers = asyncio.run(_socketio_round_trip(
-        scale.config.public_url, origin, transports,
-        ["hello", "how do I get my dog ready for the baby?", "what are the warning signs a dog is stressed"]))
+    session_id, replies = asyncio.run(converse(
+        scale.config.public_url, origin,
+        ["hello", "how do I get my dog ready for the baby?", "what are the warning signs a dog is stressed"],
+        transports=transports))
+    answers = [reply["text"] for reply in replies]
     assert len(answers) == 3 and all(a and NO_REPLY_WORDS not in a for a in answers)
     events = Store(scale.config).events(session_id)
     assert user_texts(events) == ["hello", "how do I get my dog ready for the baby?",
@@ -102,8 +81,7 @@ def test_nginx_refuses_origins_not_on_the_allow_list(scale):
                             timeout=30)
     assert allowed.status_code == 200 and allowed.json()
     with pytest.raises(socketio.exceptions.ConnectionError):
-        asyncio.run(_socketio_round_trip(scale.config.public_url, "http://evil.example",
-                                         ["websocket"], ["hello"]))
+        asyncio.run(converse(scale.config.public_url, "http://evil.example", ["hello"]))
 
 
 def test_nginx_serves_the_widget_pointing_at_itself(scale):
