@@ -13,7 +13,7 @@ from assistant.contacts import load as contacts
 from tests.live.helpers import ask, new_sender, reply_text, visitor
 
 NO_REPLY_WORDS = "not working right now"
-VAGUE = "hmm dogs?"  # the classifier is unsure: the "did you mean" action (action server) answers
+VAGUE = "dog n baby??"  # the classifier is unsure: the "did you mean" action (action server) answers
 
 
 def stored_events(tracker_db, sender):
