@@ -169,11 +169,12 @@ def see_also_table(scoped):
     print("| minimum | wrong answers whose button is the right topic | right answers with a button |")
     print("|---|---|---|")
     for minimum in (0.05, 0.1, 0.15, 0.2, 0.3):
-        def offered(p):
-            return topics.see_also(p["intent_ranking"], min_confidence=minimum)
-        fixed = sum(1 for q, p in wrong if offered(p)
-                    and q["topic"] in INTENT_TOPICS.get(intent_of[offered(p)], set()))
-        extra = sum(1 for q, p in right if offered(p))
+        offered_wrong = [(q, topics.see_also(p["intent_ranking"], min_confidence=minimum))
+                         for q, p in wrong]
+        fixed = sum(1 for q, label in offered_wrong
+                    if label and q["topic"] in INTENT_TOPICS.get(intent_of[label], set()))
+        extra = sum(1 for _, p in right
+                    if topics.see_also(p["intent_ranking"], min_confidence=minimum))
         print(f"| {minimum:.2f} | {fixed}/{len(wrong)} | {extra}/{len(right)} |")
 
 
