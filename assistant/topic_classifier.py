@@ -21,6 +21,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import RANKING_LENGTH  # a string; no TensorFlow import
 from scipy.special import logsumexp
 
 from assistant import blas
@@ -40,6 +41,11 @@ def _sentence_features(messages: List[Message]) -> Tuple[scipy.sparse.csr_matrix
             np.vstack(dense_rows).astype(np.float64))
 
 
+def _scores(sparse, dense, sparse_weights, dense_weights, bias) -> np.ndarray:
+    # The two blocks multiplied apart: the dense one by BLAS (see the module's docstring).
+    return sparse @ sparse_weights + dense @ dense_weights + bias
+
+
 class SoftmaxModel:
     """Weights for the sparse block, the dense block and one bias per class."""
 
@@ -50,11 +56,8 @@ class SoftmaxModel:
         self.dense_weights = dense_weights
         self.bias = bias
 
-    def scores(self, sparse: scipy.sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
-        return sparse @ self.sparse_weights + dense @ self.dense_weights + self.bias
-
     def probabilities(self, sparse: scipy.sparse.csr_matrix, dense: np.ndarray) -> np.ndarray:
-        scores = self.scores(sparse, dense)
+        scores = _scores(sparse, dense, self.sparse_weights, self.dense_weights, self.bias)
         return np.exp(scores - logsumexp(scores, axis=1, keepdims=True))
 
     @classmethod
@@ -75,7 +78,7 @@ class SoftmaxModel:
 
         def loss_and_gradient(theta):
             ws, wd, b = unpack(theta)
-            scores = sparse @ ws + dense @ wd + b
+            scores = _scores(sparse, dense, ws, wd, b)
             log_norm = logsumexp(scores, axis=1, keepdims=True)
             loss = float((sample_weight * (log_norm - scores) * one_hot).sum())
             loss += 0.5 / penalty_c * (ws.ravel() @ ws.ravel() + wd.ravel() @ wd.ravel())
@@ -102,7 +105,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # C = 1 and gtol 1e-4: the defaults of Rasa's and scikit-learn's logistic regression.
-        return {"C": 1.0, "max_iter": 500, "tol": 1e-4, "ranking_length": LABEL_RANKING_LENGTH}
+        return {"C": 1.0, "max_iter": 500, "tol": 1e-4, RANKING_LENGTH: LABEL_RANKING_LENGTH}
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
@@ -153,7 +156,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
             return messages
         with blas.one_thread():  # why: assistant/blas.py
             probabilities = self.model.probabilities(*_sentence_features(with_text))
-        length = int(self.config["ranking_length"])
+        length = int(self.config[RANKING_LENGTH])
         for message, row in zip(with_text, probabilities):
             order = np.argsort(-row, kind="stable")
             ranking = [{"name": str(self.model.classes[i]), "confidence": float(row[i])}
