@@ -6,6 +6,7 @@ vocabulary), so nothing is fetched at run time. PyTorch is not needed: the model
 sentence-transformers pipeline: BERT, mean pooling over real tokens, L2 normalisation.
 """
 import importlib.util
+import json
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -135,13 +136,35 @@ def _gelu(x):
     return x * tail
 
 
+def _mapped_tensors(path: Path) -> dict:
+    """Every tensor of a safetensors file, mapped read-only from the file instead of copied.
+
+    Only the pages a message touches are read (a few rows of the 47 MB word table), and Rasa
+    instances on one machine share one copy of the weights through the page cache. The format:
+    an 8-byte little-endian header length, a JSON header, then raw little-endian data.
+    """
+    with path.open("rb") as file:
+        header_length = int.from_bytes(file.read(8), "little")
+        header = json.loads(file.read(header_length))
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + header_length)
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = entry["data_offsets"]
+        tensors[name] = data[start:end].view(_SAFETENSORS_DTYPES[entry["dtype"]]).reshape(
+            entry["shape"])
+    return tensors
+
+
+_SAFETENSORS_DTYPES = {"F32": np.dtype("<f4"), "I64": np.dtype("<i8")}
+
+
 class SentenceEncoder:
     def __init__(self, directory: Path = None):
-        from safetensors.numpy import load_file
-
         directory = directory or model_dir()
         self.tokenizer = WordPieceTokenizer(directory / "vocab.txt")
-        weights = load_file(str(directory / "model.safetensors"))
+        weights = _mapped_tensors(directory / "model.safetensors")
         self.word = weights["embeddings.word_embeddings.weight"]
         self.position = weights["embeddings.position_embeddings.weight"]
         self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
@@ -150,20 +173,21 @@ class SentenceEncoder:
         self.layers = []
         for i in range(LAYERS):
             p = f"encoder.layer.{i}."
-            # One matrix for query, key and value: a single product per layer.
+            # One matrix for query, key and value (a copy of 1.7 MB): a single product per layer.
+            # The other weights stay in the file's (out, in) layout; BLAS reads them transposed.
             qkv = np.concatenate([weights[p + f"attention.self.{n}.weight"]
-                                  for n in ("query", "key", "value")]).T.copy()
+                                  for n in ("query", "key", "value")]).T
             qkv_bias = np.concatenate([weights[p + f"attention.self.{n}.bias"]
                                        for n in ("query", "key", "value")])
             self.layers.append((
                 qkv, qkv_bias,
-                weights[p + "attention.output.dense.weight"].T.copy(),
+                weights[p + "attention.output.dense.weight"].T,
                 weights[p + "attention.output.dense.bias"],
                 (weights[p + "attention.output.LayerNorm.weight"],
                  weights[p + "attention.output.LayerNorm.bias"]),
-                weights[p + "intermediate.dense.weight"].T.copy(),
+                weights[p + "intermediate.dense.weight"].T,
                 weights[p + "intermediate.dense.bias"],
-                weights[p + "output.dense.weight"].T.copy(),
+                weights[p + "output.dense.weight"].T,
                 weights[p + "output.dense.bias"],
                 (weights[p + "output.LayerNorm.weight"], weights[p + "output.LayerNorm.bias"]),
             ))
@@ -212,5 +236,5 @@ class SentenceEncoder:
 
 @lru_cache(maxsize=1)
 def shared_encoder() -> SentenceEncoder:
-    """One copy of the weights per process (about 90 MB)."""
+    """One encoder per process; its weights are mapped from the file (see _mapped_tensors)."""
     return SentenceEncoder()

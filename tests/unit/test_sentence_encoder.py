@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.special import erf
 
-from assistant.sentence_encoder import MAX_TOKENS, _gelu, model_dir, shared_encoder
+from assistant.sentence_encoder import (MAX_TOKENS, _gelu, _mapped_tensors, model_dir,
+                                        shared_encoder)
 
 TRICKY = [
     "My dog growled at the baby, what should I do?",
@@ -96,3 +97,20 @@ def test_gelu_matches_berts_exact_erf_gelu():
     x = np.concatenate([np.linspace(-12, 12, 240_001), [0.0, -0.0, 1e-30, -1e-30, 50.0, -50.0]])
     exact = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
     assert np.abs(_gelu(x.astype(np.float32)) - exact).max() < 1e-6
+
+
+def test_mapped_weights_equal_the_safetensors_librarys_copies():
+    from safetensors.numpy import load_file
+
+    path = model_dir() / "model.safetensors"
+    mapped, copied = _mapped_tensors(path), load_file(str(path))
+    assert mapped.keys() == copied.keys()
+    for name, tensor in copied.items():
+        assert mapped[name].dtype == tensor.dtype and np.array_equal(mapped[name], tensor), name
+
+
+def test_the_weights_are_read_from_the_file_not_copied_into_memory(encoder):
+    # A copy costs each Rasa instance about 90 MB; mapped pages are shared and read on demand.
+    for weight in (encoder.word, encoder.layers[0][5]):
+        assert isinstance(weight, np.memmap)
+        assert not weight.flags.writeable
