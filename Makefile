@@ -27,6 +27,10 @@ $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.0"
 	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	@# Removes what the lock no longer lists, so the environment is exactly the lock.
+	@extra=$$(comm -23 <($(PY) -m pip freeze | sed -E 's/[ =@].*//' | tr 'A-Z_' 'a-z-' | sort) \
+	  <(grep -Ev '^(#|$$)' requirements.lock | sed -E 's/[ =@].*//' | tr 'A-Z_' 'a-z-' | sort)); \
+	if [ -n "$$extra" ]; then echo "removing $$extra"; $(PY) -m pip uninstall --quiet -y $$extra; fi
 	touch $@
 
 # Trains only when the training data, domain or config changed since the last model.

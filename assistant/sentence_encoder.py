@@ -173,14 +173,11 @@ class SentenceEncoder:
         self.layers = []
         for i in range(LAYERS):
             p = f"encoder.layer.{i}."
-            # One matrix for query, key and value (a copy of 1.7 MB): a single product per layer.
-            # The other weights stay in the file's (out, in) layout; BLAS reads them transposed.
-            qkv = np.concatenate([weights[p + f"attention.self.{n}.weight"]
-                                  for n in ("query", "key", "value")]).T
-            qkv_bias = np.concatenate([weights[p + f"attention.self.{n}.bias"]
-                                       for n in ("query", "key", "value")])
+            # Every weight stays in the file's (out, in) layout; BLAS reads it transposed. Query,
+            # key and value as three products cost the same as one over their joined copy.
             self.layers.append((
-                qkv, qkv_bias,
+                tuple((weights[p + f"attention.self.{n}.weight"].T,
+                       weights[p + f"attention.self.{n}.bias"]) for n in ("query", "key", "value")),
                 weights[p + "attention.output.dense.weight"].T,
                 weights[p + "attention.output.dense.bias"],
                 (weights[p + "attention.output.LayerNorm.weight"],
@@ -201,10 +198,10 @@ class SentenceEncoder:
         # 2.6 times faster than the same product batched per message.
         x = _layer_norm(x.reshape(batch * length, self.width), *self.embedding_norm)
         attention_bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
-        for (qkv, qkv_bias, out_w, out_b, attention_norm,
+        for (projections, out_w, out_b, attention_norm,
              inner_w, inner_b, outer_w, outer_b, output_norm) in self.layers:
-            heads = (x @ qkv + qkv_bias).reshape(batch, length, 3, HEADS, head_width)
-            q, k, v = heads.transpose(2, 0, 3, 1, 4)
+            q, k, v = ((x @ w + b).reshape(batch, length, HEADS, head_width).transpose(0, 2, 1, 3)
+                       for w, b in projections)
             scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_width) + attention_bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)

@@ -110,7 +110,8 @@ def test_mapped_weights_equal_the_safetensors_librarys_copies():
 
 
 def test_the_weights_are_read_from_the_file_not_copied_into_memory(encoder):
-    # A copy costs each Rasa instance about 90 MB; mapped pages are shared and read on demand.
-    for weight in (encoder.word, encoder.layers[0][5]):
+    # Copies cost each Rasa instance about 90 MB; mapped pages are shared and read on demand.
+    query_weight, inner_weight = encoder.layers[0][0][0][0], encoder.layers[0][4]
+    for weight in (encoder.word, query_weight, inner_weight):
         assert isinstance(weight, np.memmap)
         assert not weight.flags.writeable
