@@ -115,6 +115,14 @@ def pct(part, whole):
     return f"{100 * part / whole:5.1f}%" if whole else "  n/a"
 
 
+def interval(part, whole):
+    """The 95% Wilson interval: how far a share measured on a few dozen questions can be trusted."""
+    from scipy.stats import binomtest
+
+    low, high = binomtest(part, whole).proportion_ci(0.95, method="wilson")
+    return f"95% interval {100 * low:.0f}-{100 * high:.0f}%"
+
+
 def report(questions, parses, settings):
     outcomes = [outcome(q, p["intent"]["name"]) for q, p in zip(questions, parses)]
     in_scope = [o for q, o in zip(questions, outcomes) if q["topic"] != OUT_OF_SCOPE_TOPIC]
@@ -122,9 +130,10 @@ def report(questions, parses, settings):
     counts = Counter(in_scope)
     non_urgent = [o for q, o in zip(questions, outcomes) if not q["urgent"]]
     print(f"Dev questions: {len(questions)} ({len(in_scope)} in scope, {len(out_scope)} out of scope)")
-    print(f"In scope, right topic's answer: {pct(counts['right'] + counts['safety_ok'], len(in_scope))}"
-          f"  (of which safety-first replies to urgent questions: {counts['safety_ok']})")
-    print(f"In scope, wrong topic's answer: {pct(counts['wrong'] + counts['false_alarm'], len(in_scope))}")
+    right, wrong = counts["right"] + counts["safety_ok"], counts["wrong"] + counts["false_alarm"]
+    print(f"In scope, right topic's answer: {pct(right, len(in_scope))}  ({interval(right, len(in_scope))};"
+          f" of which safety-first replies to urgent questions: {counts['safety_ok']})")
+    print(f"In scope, wrong topic's answer: {pct(wrong, len(in_scope))}  ({interval(wrong, len(in_scope))})")
     offered = sum(1 for q, p, o in zip(questions, parses, outcomes) if o == "fallback" and any(
         q["topic"] in INTENT_TOPICS.get(i, set()) for i in topics.likeliest_topics(classified(p))))
     print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}"
