@@ -119,6 +119,8 @@ def interval(part, whole):
     """The 95% Wilson interval: how far a share measured on a few dozen questions can be trusted."""
     from scipy.stats import binomtest
 
+    if not whole:
+        return "no interval"
     low, high = binomtest(part, whole).proportion_ci(0.95, method="wilson")
     return f"95% interval {100 * low:.0f}-{100 * high:.0f}%"
 
