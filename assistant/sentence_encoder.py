@@ -136,6 +136,9 @@ def _gelu(x):
     return x * tail
 
 
+_SAFETENSORS_DTYPES = {"F32": np.dtype("<f4"), "I64": np.dtype("<i8")}
+
+
 def _mapped_tensors(path: Path) -> dict:
     """Every tensor of a safetensors file, mapped read-only from the file instead of copied.
 
@@ -155,9 +158,6 @@ def _mapped_tensors(path: Path) -> dict:
         tensors[name] = data[start:end].view(_SAFETENSORS_DTYPES[entry["dtype"]]).reshape(
             entry["shape"])
     return tensors
-
-
-_SAFETENSORS_DTYPES = {"F32": np.dtype("<f4"), "I64": np.dtype("<i8")}
 
 
 class SentenceEncoder:
