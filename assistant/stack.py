@@ -71,6 +71,10 @@ class Service:
             self.process.wait()
 
 
+    def _log_hint(self) -> str:
+        return f" (see {self.log_path})" if self.log_path else ""
+
+
 def stop_all(services: Iterable[Service]) -> None:
     """Asks every service to stop at once, then waits: a short grace period is enough for all."""
     services = list(services)
@@ -78,9 +82,6 @@ def stop_all(services: Iterable[Service]) -> None:
         service.send_signal()
     for service in services:
         service.stop()
-
-    def _log_hint(self) -> str:
-        return f" (see {self.log_path})" if self.log_path else ""
 
 
 @dataclass
@@ -125,7 +126,8 @@ def build_services(
         ),
         "rasa": Service(
             name="Rasa",
-            command=[str(BIN / "rasa"), "run", "--model", str(MODEL),
+            command=[str(BIN / "python"), "-m", "assistant.serve",
+                     "run", "--model", str(MODEL),
                      "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                      "--interface", host, "--port", str(ports.rasa),
                      "--cors", *origins],

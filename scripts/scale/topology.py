@@ -415,7 +415,8 @@ class Topology:
         address = c.rasa[index]
         return Process(
             name=f"Rasa {address}",
-            command=[str(BIN / "rasa"), "run", "--model", str(c.model),
+            command=[str(BIN / "python"), "-m", "assistant.serve",
+                     "run", "--model", str(c.model),
                      "--endpoints", str(ENDPOINTS), "--credentials", "credentials.yml",
                      "--interface", address.host, "--port", str(address.port),
                      "--cors", *c.allowed_origins],

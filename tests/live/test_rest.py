@@ -49,3 +49,12 @@ def test_conversation_is_stored_on_disk(live_stack):
     sender = new_sender()
     ask(live_stack, "are dogs allowed in the nursery", sender)
     assert len(stored_user_events(live_stack.tracker_db, sender)) == 1
+
+
+def test_the_server_answers_without_tensorflow_loaded(live_stack):
+    """Our model's components need no TensorFlow, so assistant.serve leaves it out (290 MB)."""
+    assert "ready" in reply_text(ask(live_stack, "how do I get my dog ready for the baby?")).lower()
+    pid = live_stack.services["rasa"].process.pid
+    maps = open(f"/proc/{pid}/maps").read()
+    assert "libtensorflow" not in maps
+    assert "site-packages" in maps, "the map is the Rasa server's own"
