@@ -67,8 +67,9 @@ class _PlaceholderType(type):
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]
         raise TensorFlowLeftOut(
-            f"{cls.__qualname__} needs TensorFlow, which this server left out: a component of "
-            f"the model needs it and is missing from assistant.serve.COMPONENTS_WITHOUT_TENSORFLOW")
+            f"{cls.__qualname__} needs TensorFlow, which assistant.serve left out because no "
+            "component of the model needs it (see assistant/serve.py); start `rasa run` itself "
+            "to serve with TensorFlow")
 
     def __getitem__(cls, item) -> "_PlaceholderType":  # annotations such as tf.Tensor[...]
         return cls
