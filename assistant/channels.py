@@ -16,6 +16,7 @@ import json
 import logging
 import re
 import time
+import unicodedata
 import uuid
 from collections import OrderedDict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Text, Tuple
@@ -51,11 +52,14 @@ _LEADING_COMMAND = re.compile(r"^[\s/]+")
 
 def as_plain_text(text: Optional[Text]) -> Text:
     """User text as words: control characters removed, and any leading command slashes (even
-    with spaces between them, "/ /greet") removed, so Rasa never reads it as a command."""
+    with spaces between them, "/ /greet") removed, so Rasa never reads it as a command. Text
+    with nothing visible in it (only spaces and zero-width or other format characters) is
+    empty."""
     if not isinstance(text, str):
         return ""
-    text = _UNPRINTABLE.sub("", text)
-    return _LEADING_COMMAND.sub("", text).strip()
+    text = _LEADING_COMMAND.sub("", _UNPRINTABLE.sub("", text)).strip()
+    visible = any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text)
+    return text if visible else ""
 
 
 def _reply(template: Text, **values: Any) -> Text:
@@ -219,8 +223,12 @@ def guard(on_new_message: MessageHandler, limiter: Optional[RateLimiter] = None)
     what it did (ANSWERED, EMPTY, TOO_LONG, LIMITED or NOT_ANSWERED).
     """
 
+    # Read the settings now: a bad value then stops the server at start-up with its message,
+    # instead of on the first message (SystemExit is not an Exception the handler catches).
+    active_limiter = limiter if limiter is not None else shared_limiter()
+    limit = max_message_chars()
+
     async def guarded(message: UserMessage, client: Optional[Text] = None) -> Text:
-        active_limiter = limiter if limiter is not None else shared_limiter()
         keys = [("conversation", message.sender_id), ("address", client or "")]
         if not active_limiter.allow(keys):
             logger.warning("Rate limit reached; a message was not processed")
@@ -229,7 +237,6 @@ def guard(on_new_message: MessageHandler, limiter: Optional[RateLimiter] = None)
             )
             return LIMITED
         text = as_plain_text(message.text)
-        limit = max_message_chars()
         if not text:
             await message.output_channel.send_text_message(
                 message.sender_id, _reply(EMPTY_MESSAGE_REPLY)
@@ -265,14 +272,14 @@ def _valid_metadata(value: Any) -> Optional[Dict[Text, Any]]:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             return None
     if not isinstance(value, dict):
         return None
     try:
         if len(json.dumps(value)) > MAX_METADATA_CHARS:
             return None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
     return value
 
@@ -308,7 +315,7 @@ class SafeRestInput(RestInput):
                 return _error(413, "The request is too large.")
             try:
                 body = json.loads((request.body or b"").decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+            except (ValueError, RecursionError):  # not UTF-8 or not JSON, or nested too deep
                 return _error(400, "The body must be JSON (UTF-8).")
             if not isinstance(body, dict):
                 return _error(400, 'The body must be a JSON object: {"sender": ..., "message": ...}.')

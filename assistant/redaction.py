@@ -95,8 +95,9 @@ _NAME_INTRO = re.compile(
     r"(?P<name>[^\W\d_][\w'-]*(?:\s+[A-Z][\w'-]*)?)",
     re.IGNORECASE | re.UNICODE,
 )
-# A title and a surname: Mrs Patel, Dr. O'Neill.
-_TITLE_NAME = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|nurse)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
+# A title in any case and a capitalised surname: Mrs Patel, dr. O'Neill.
+_TITLE_NAME = re.compile(
+    r"\b(?i:mr|mrs|ms|miss|mx|dr|nurse)\.?\s+(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)")
 # A family (or household) word followed by a capitalised word: "my daughter Poppy", "partner Dave".
 _FAMILY = (
     r"(?:son|daughter|baby|child|kid|boy|girl|toddler|grandson|granddaughter|grandchild|"
@@ -106,7 +107,7 @@ _FAMILY = (
     r"twins?|children|kids)"
 )
 _FAMILY_NAME = re.compile(
-    rf"\b{_FAMILY}\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?)"
+    rf"\b(?i:{_FAMILY})\s+(?P<name>[A-Z][\w'-]+(?:\s+(?:and|&)\s+[A-Z][\w'-]+)?)"
 )
 # Words that follow a family word capitalised without being a name.
 _NOT_NAMES = {
@@ -149,7 +150,9 @@ def _digit_spans(text: str) -> List[Span]:
 def _phone_spans(text: str) -> List[Span]:
     spans = []
     matcher = phonenumbers.PhoneNumberMatcher(
-        text, "GB", leniency=phonenumbers.Leniency.POSSIBLE, max_tries=200
+        # why max_tries: the matcher stops after that many number-like candidates, and a long
+        # message of measurements would hide a phone number after them.
+        text, "GB", leniency=phonenumbers.Leniency.POSSIBLE, max_tries=len(text) + 1
     )
     for match in matcher:
         digits = re.sub(r"\D", "", match.raw_string)

@@ -115,6 +115,7 @@ class TopicClassifier(IntentClassifier, GraphComponent):
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
                  resource: Resource, model: Optional[SoftmaxModel] = None) -> None:
         self.config = {**self.get_default_config(), **config}
+        self.validate_config(self.config)  # Rasa calls validate_config for featurizers only
         self._model_storage = model_storage
         self._resource = resource
         self.model = model

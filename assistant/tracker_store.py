@@ -101,11 +101,17 @@ def _sqlite_without_a_disk_sync_per_message(dbapi_connection: Any, _: Any) -> No
     cursor.close()
 
 
+def _in_memory(url: Any) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def _engine_kwargs(url: Any) -> Dict[str, Any]:
-    if url.get_backend_name() == "sqlite" and url.database:
+    if url.get_backend_name() == "sqlite":
         # SQLAlchemy 1.4 opens a new connection per session for a SQLite file: keep a few open
         # instead (each one is only used by one thread at a time, hence check_same_thread off).
-        return {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False}}
+        # An in-memory database lives as long as its one connection, so all share that one.
+        pool = sa.pool.StaticPool if _in_memory(url) else sa.pool.QueuePool
+        return {"poolclass": pool, "connect_args": {"check_same_thread": False}}
     return create_engine_kwargs(url)
 
 
@@ -122,6 +128,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True, **_engine_kwargs(url))
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_without_a_disk_sync_per_message)
+        if _in_memory(url):  # the tables made by Rasa went with the engine replaced above
+            self.Base.metadata.create_all(self.engine)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

@@ -1,9 +1,10 @@
 """The guard in front of the public channels, with a real Rasa output channel."""
 import asyncio
 
+import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from assistant.channels import as_plain_text, guard, max_message_chars
+from assistant.channels import _valid_metadata, as_plain_text, guard, max_message_chars
 from assistant.contacts import load as contacts
 
 
@@ -70,3 +71,24 @@ def test_a_failure_inside_the_assistant_still_gets_a_reply():
         raise RuntimeError("action server unreachable")
     (reply,) = send("hello", failing)
     assert contacts()["urgent_help"] in reply["text"]
+
+
+def test_a_message_of_only_invisible_characters_is_empty():
+    handler, seen = recording_handler()
+    for text in ("\u200b", "\ufeff", "\u200b\u200d\u2060", "\xad", " \u200b \n"):
+        (reply,) = send(text, handler)
+        assert "type your question" in reply["text"], repr(text)
+    assert seen == []
+    assert as_plain_text("dog\u200b ok") == "dog\u200b ok", "visible text keeps what it has"
+
+
+def test_metadata_nested_too_deep_is_dropped_not_raised():
+    assert _valid_metadata("[" * 5000) is None
+    assert _valid_metadata('{"audience": "family"}') == {"audience": "family"}
+
+
+def test_a_bad_limit_setting_stops_the_server_when_the_channel_is_built(monkeypatch):
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "2000 chars")
+    handler, _ = recording_handler()
+    with pytest.raises(SystemExit, match="MAX_MESSAGE_CHARS must be a whole number"):
+        guard(handler)

@@ -201,3 +201,18 @@ def test_known_limits_what_is_not_redacted(text, missed):
 def test_known_limit_over_redaction_of_fractions():
     # A fraction with a slash looks like a day and month: stored as a date.
     assert redact("2/3 of the time") == "[date] of the time"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Mr Bhattacharya next door has an XL bully", "Bhattacharya"),
+    ("MRS Quill lets her dog off the lead", "Quill"),
+    ("My Daughter Poppy was bitten", "Poppy"),
+])
+def test_titles_and_family_words_in_any_case_introduce_a_name(text, name):
+    assert name not in redact(text)
+
+
+def test_a_phone_number_after_hundreds_of_measurements_is_still_found():
+    text = " ".join(f"{n}kg" for n in range(1, 220)) + " call (01223) 456789"
+    assert len(text) < 2000
+    assert "456789" not in redact(text)

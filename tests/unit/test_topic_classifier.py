@@ -136,3 +136,9 @@ def test_served_messages_are_classified_on_one_blas_thread(storage, monkeypatch)
         classifier.process(messages_for(7)[:1])
         assert seen == [1]
         assert blas_threads() == 2, "the limit ends with the message"
+
+
+@pytest.mark.parametrize("bad", [{"C": 0}, {"C": -1.0}, {"max_iter": 0}])
+def test_a_bad_config_is_refused_when_the_classifier_is_made(storage, bad):
+    with pytest.raises(ValueError, match="'C' must be positive"):
+        TopicClassifier.create(bad, storage, Resource("topic_classifier"), context())

@@ -135,3 +135,13 @@ def test_sqlite_store_reuses_one_open_connection_across_turns(store):
         asyncio.run(tracker_store.save(tracker))
     assert len(asyncio.run(tracker_store.retrieve("pool")).events) == 5
     assert len(connects) == 1
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_store_keeps_the_conversation(url):
+    tracker_store = RedactingSQLTrackerStore(dialect="sqlite", host=url, domain=Domain.empty())
+    tracker = DialogueStateTracker("memory", [])
+    tracker.update(user("I'm Sam Jones"))
+    asyncio.run(tracker_store.save(tracker))
+    (event,) = asyncio.run(tracker_store.retrieve("memory")).events
+    assert event.text == "I'm [name]"
