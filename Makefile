@@ -33,9 +33,11 @@ $(VENV)/.installed: requirements.lock
 	if [ -n "$$extra" ]; then echo "removing $$extra"; $(PY) -m pip uninstall --quiet -y $$extra; fi
 	touch $@
 
-# Trains only when the training data, domain or config changed since the last model.
+# Trains only when the training data, domain, config or components changed since the last
+# model, and then trains every component (--force): Rasa's cache would keep a component whose
+# helper code (sentence_encoder.py, SoftmaxModel) changed but whose class did not.
 $(MODEL): $(VENV)/.installed $(TRAINING_FILES)
-	$(RASA) train --fixed-model-name assistant --out models
+	$(RASA) train --force --fixed-model-name assistant --out models
 	touch $@
 
 web/node_modules/.installed: web/package-lock.json

@@ -6,8 +6,9 @@ Works on the conversation store Rasa uses (TRACKER_URL: SQLite by default, or Po
 - short transactions: conversations are deleted in small batches, each its own transaction, and
   a conversation that received a new event after it was chosen is left alone (the delete
   re-checks its last event), so a running assistant is never blocked for long;
-- SQLite waits up to 30 s for a lock instead of failing, and overwrites deleted rows with zeros
-  (secure_delete), so deleted messages do not linger in the file;
+- SQLite waits up to 30 s for a lock instead of failing, overwrites deleted rows with zeros
+  (secure_delete) and then empties the write-ahead log into the database file (a checkpoint),
+  so deleted messages linger neither in the file nor in the log beside it;
 - prints what it deleted: each conversation (its random id, events, last activity) and a total.
 
 usage: python scripts/purge.py [--days N] [--url URL] [--dry-run] [--quiet]
@@ -115,6 +116,11 @@ def purge(url: str, days: int, dry_run: bool = False, quiet: bool = False,
                 if not quiet:
                     print(f"{'would delete' if dry_run else 'deleted'} conversation {sender}: "
                           f"{deleted[sender]} events, last activity {_when(last)}")
+        if conversations and not dry_run and engine.dialect.name == "sqlite":
+            # The assistant's store runs in WAL mode: the deleted pages stay in the -wal file
+            # until a checkpoint copies the zeroed pages back and truncates it.
+            with engine.connect() as connection:
+                connection.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         verb = "Would delete" if dry_run else "Deleted"
         print(f"{verb} {conversations} conversations ({events} events) with no activity since "
               f"{_when(cutoff)} (RETENTION_DAYS={days}).")

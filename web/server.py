@@ -261,7 +261,7 @@ def make_handler(site: str, config: Config, widget: WidgetFile):
         def send_file(self, path: Path, head: bool, cors: bool = False) -> None:
             try:
                 body = path.read_bytes()
-            except (FileNotFoundError, IsADirectoryError):
+            except (OSError, ValueError):  # missing, a folder, a name too long, a NUL byte
                 return self.send_error(HTTPStatus.NOT_FOUND, "Not found")
             kind = STATIC_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             if path.suffix == ".map":

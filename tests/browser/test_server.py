@@ -2,8 +2,10 @@
 import gzip
 import json
 import re
+import socket
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,3 +61,12 @@ def test_no_phone_number_is_written_in_the_widget_sources(contacts):
         text = path.read_text(encoding="utf-8")
         for number in numbers:
             assert not re.search(rf"(?<![0-9A-Za-z_#-]){re.escape(number)}(?![0-9A-Za-z_])", text), f"{number} in {path}"
+
+
+def test_odd_file_names_get_404_not_a_dropped_connection(live_stack):
+    web = urlparse(live_stack.web_url)
+    for path in (b"/" + b"a" * 300 + b".css", b"/a\x00b.css", b"/missing.css"):
+        with socket.create_connection((web.hostname, web.port), timeout=10) as connection:
+            connection.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            status_line = connection.makefile("rb").readline()
+        assert status_line.startswith(b"HTTP/1.") and b" 404 " in status_line, (path[:20], status_line)

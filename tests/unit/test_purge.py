@@ -131,3 +131,16 @@ def test_deleted_rows_are_overwritten_in_the_file(store):
     assert b"SECRET-MARKER-old-1" in db_path.read_bytes()
     purge.purge(url, days=30, quiet=True)
     assert b"SECRET-MARKER-old-1" not in db_path.read_bytes()
+
+
+def test_deleted_messages_do_not_linger_in_the_log_while_the_assistant_keeps_it_open(store):
+    _, url, db_path = store
+    assistant = sqlite3.connect(db_path, isolation_level=None)  # as the running store: WAL, open
+    assistant.execute("PRAGMA journal_mode=WAL").fetchall()
+    assistant.execute("UPDATE events SET data = 'SECRET-MARKER-' || sender_id WHERE sender_id = 'old-2'")
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert b"SECRET-MARKER-old-2" in wal.read_bytes()
+    purge.purge(url, days=30, quiet=True)
+    assert b"SECRET-MARKER-old-2" not in wal.read_bytes() + db_path.read_bytes()
+    assert assistant.execute("SELECT COUNT(*) FROM events WHERE sender_id = 'came-back'").fetchone()[0]
+    assistant.close()
