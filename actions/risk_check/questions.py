@@ -15,7 +15,7 @@ health, a parent's previous child, professional curiosity).
 """
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Pattern, Sequence, Tuple
+from typing import Callable, Dict, List, Mapping, Optional, Pattern, Sequence, Tuple
 
 NOT_KNOWN = "not known"
 
@@ -44,7 +44,8 @@ class Question:
     applies: Callable[[Answers], bool] = field(default=lambda answers: True)
     # words that name this question in "change the answer about ..."
     topic_words: Sequence[str] = ()
-    # answers that make a follow-up question apply (its answers are then cleared on change)
+    # the question whose answer makes this follow-up apply (validation clears the follow-up
+    # when that answer changes)
     parent: Optional[str] = None
 
 
@@ -350,6 +351,20 @@ def children_of(slot: str) -> List[str]:
     return [question.slot for question in QUESTIONS if question.parent == slot]
 
 
+def stored_answer(value: object) -> Optional[str]:
+    """A slot's value as an answer. Every answer is a string, so anything else (a list, a
+    number: a tracker edited by hand or by another version) counts as not answered."""
+    return value if isinstance(value, str) else None
+
+
+def typed_notes(value: object) -> Dict[str, str]:
+    """The typed-answers slot as {slot: note}; a value of any other shape counts as no notes."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {slot: note for slot, note in value.items()
+            if isinstance(slot, str) and isinstance(note, str)}
+
+
 # --- reading answers -------------------------------------------------------------------------
 _WORD_NUMBERS = {
     "none": 0, "no": 0, "zero": 0, "nil": 0, "one": 1, "just one": 1,
@@ -405,6 +420,52 @@ def read_choice(question: Question, text: str) -> Optional[str]:
     return _break_tie(question, clean, matches)
 
 
+# What a dog did, in typed answers to the bite question.
+_BITE_WORDS = re.compile(
+    r"\b(bite|bites|bit|bitten|biting|snap(s|ped|ping)?|nip(s|ped|ping)?|growl(s|ed|ing)?|"
+    r"lunge(s|d)?|lunging|attack(s|ed|ing)?|(went|goes|go|going) for|snarl(s|ed|ing)?|"
+    r"threaten(s|ed|ing)?)\b")
+_NEGATIONS = {"no", "not", "never", "nothing", "none", "nor", "isn't", "isnt", "hasn't", "hasnt",
+              "haven't", "havent", "hadn't", "hadnt", "doesn't", "doesnt", "didn't", "didnt",
+              "don't", "dont", "won't", "wouldn't", "wouldnt", "wasn't", "wasnt"}
+_LIST_WORDS = {"or", "and", "nor", "even", "ever"}  # "never bitten, snapped or growled"
+_CONTRAST = re.compile(r"\b(but|though|although|except|apart from|other than|however|only)\b")
+
+
+def _affirms_bite(clean: str) -> bool:
+    """True if the text says a dog bit, snapped, growled... without negating it."""
+    previous_end = None  # where the last (negated) bite word ended
+    for match in _BITE_WORDS.finditer(clean):
+        negated = bool(_NEGATIONS & set(clean[:match.start()].split()[-2:]))
+        in_negated_list = (previous_end is not None
+                           and set(clean[previous_end:match.start()].split()) <= _LIST_WORDS)
+        if not (negated or in_negated_list):
+            return True
+        previous_end = match.end()
+    return False
+
+
+def _bite_answer_with_a_no(clean: str) -> Optional[str]:
+    """The bite question's answer when a "no" pattern matched (the text starts with a no).
+
+    A "no" must not win over a bite, snap or growl the text goes on to describe ("no bites, but
+    he snapped at my son"): a risk to a child would be lost. So a "no" stands only if every such
+    word is negated; an affirmed one after "but" is read for whom it was towards; anything else
+    is asked again, since a re-ask costs a tap and a wrong "no" hides a risk.
+    """
+    contrast = _CONTRAST.search(clean)
+    if contrast:
+        rest = clean[contrast.end():].strip()
+        if not _affirms_bite(rest):
+            return None
+        options = {option.value: option for option in BY_SLOT["rc_bite_history"].options}
+        for value in ("child", "other"):  # a threat to a child matters most
+            if any(pattern.match(rest) for pattern in _option_patterns(options[value])):
+                return value
+        return "yes"
+    return None if _affirms_bite(clean) else "no"
+
+
 _STRONG_SEPARATION = re.compile(
     r"\b(gates?|gated|crated?|cages?|kennels?|pen|door|shut|separate\w*|apart|another room|"
     r"other room|different room)\b")
@@ -418,6 +479,8 @@ def _break_tie(question: Question, clean: str, matches: List[str]) -> Optional[s
     if not found:
         return None
     slot = question.slot
+    if slot == "rc_bite_history" and "no" in found:
+        return _bite_answer_with_a_no(clean)
     if "no" in found and "possibly" not in found and slot != "rc_matches":
         return "no"  # the "no" patterns only match answers that start with a no
     if question.options is WHERE_OPTIONS and found == {"apart", "supervised"}:

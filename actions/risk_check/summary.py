@@ -16,6 +16,7 @@ manager), §7.1 and part 2 §8 (domestic abuse, DASH, Clare's Law), §7.7 (profe
 never-leave message).
 """
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Text
 
@@ -24,6 +25,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.risk_check import questions as q
+
+logger = logging.getLogger(__name__)
 
 # The procedure's topics, in the words of its opening section (facts.md part 1 §1.1).
 PROC_VULNERABLE = "children most likely to be vulnerable and dogs most likely to be dangerous"
@@ -330,8 +333,11 @@ def build_summary(answers: Mapping[str, Any], typed: Optional[Mapping[str, str]]
     """The plain-text summary, ready to paste into the child's record.
 
     One message: no blank lines, because Rasa's channels send each paragraph as its own message.
+    Answers that are not strings, and typed notes that are not a {slot: text} mapping, are
+    treated as missing, so the summary is still made from what is valid.
     """
-    typed = typed or {}
+    answers = {slot: q.stored_answer(answers.get(slot)) for slot in q.SLOTS}
+    typed = q.typed_notes(typed)
     found = findings(answers)
     lines: List[str] = [
         "DOG RISK CHECK - SUMMARY",
@@ -373,7 +379,13 @@ def build_summary(answers: Mapping[str, Any], typed: Optional[Mapping[str, str]]
 
 
 def answers_from(tracker: Tracker) -> Dict[str, Any]:
-    return {slot: tracker.get_slot(slot) for slot in q.SLOTS}
+    return {slot: q.stored_answer(tracker.get_slot(slot)) for slot in q.SLOTS}
+
+
+SUMMARY_FAILED = (
+    "Sorry, the summary could not be made because of a fault in this assistant, and the answers "
+    "have not been kept. Please record what you found in the child's record yourself, and "
+    "discuss any concern with your safeguarding lead.\n{urgent_help}")
 
 
 def clear_events() -> List[EventType]:
@@ -390,11 +402,17 @@ class ActionRiskCheckSummary(Action):
     ) -> List[EventType]:
         from assistant.contacts import load
 
+        contacts = load()
         answers = answers_from(tracker)
         if all(value is None for value in answers.values()):
             dispatcher.utter_message(text="There are no answers to summarise.")
             return clear_events()
-        summary = build_summary(answers, tracker.get_slot(q.TYPED_SLOT), load(),
-                                today_in_england())
+        try:
+            summary = build_summary(answers, tracker.get_slot(q.TYPED_SLOT), contacts,
+                                    today_in_england())
+        except Exception:
+            # Last resort: the check has ended, so without this the person would get no reply.
+            logger.exception("The dog risk check summary could not be made")
+            summary = SUMMARY_FAILED.format(**contacts)
         dispatcher.utter_message(text=summary)
         return clear_events()

@@ -6,8 +6,9 @@ put in a slot, where the conversation store would keep it unredacted). For each 
 
 - an answer: recorded (a button title, a typed synonym, or "don't know"/"skip" -> "not known";
   free text with names and other personal details replaced by assistant.redaction);
-- "go back" / "change the answer about bites": that answer is cleared and its question asked
-  again; the check then carries on from the first unanswered question;
+- "go back" / "change the answer about bites": that answer (and the follow-up answers that
+  depend on it) is cleared and its question asked again; the check then carries on from the
+  first unanswered question;
 - "stop" (NLU intent stop_check): the form is rejected, and the rule "stop the dog risk check"
   ends it without a summary;
 - a question or another request ("is a cane corso banned?"): the form is rejected, so the
@@ -232,7 +233,24 @@ def interpret(question: q.Question, text: str, intent: str, confidence: float,
 
 
 def current_answers(tracker: Tracker, skip: Optional[str] = None) -> Dict[str, Any]:
-    return {slot: (None if slot == skip else tracker.get_slot(slot)) for slot in q.SLOTS}
+    return {slot: (None if slot == skip else q.stored_answer(tracker.get_slot(slot)))
+            for slot in q.SLOTS}
+
+
+def requested_question(tracker: Tracker) -> Optional[str]:
+    """The question being asked; None if requested_slot holds anything else (even a list)."""
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    return requested if isinstance(requested, str) and requested in q.BY_SLOT else None
+
+
+def clear_follow_ups(parent: str, answers: Dict[str, Any]) -> List[EventType]:
+    """Follow-up answers belong to the parent's old answer: cleared, so they are asked again
+    if the new answer still calls for them."""
+    events: List[EventType] = []
+    for child in q.children_of(parent):
+        answers[child] = None
+        events.append(SlotSet(child, None))
+    return events
 
 
 # Events Rasa logs between a user message and the form's run (slots set by extraction, the
@@ -288,8 +306,8 @@ def _warm_up_redaction() -> None:
 
 def validate_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """The events for one run of the validation action."""
-    requested = tracker.get_slot(REQUESTED_SLOT)
-    if requested not in q.BY_SLOT or not answers_a_message(tracker):
+    requested = requested_question(tracker)
+    if requested is None or not answers_a_message(tracker):
         # Activation, or back after an interruption: ask the same question again if it is still
         # open, otherwise the first open one.
         answers = current_answers(tracker)
@@ -319,19 +337,23 @@ def validate_turn(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Ev
         events: List[EventType] = [SlotSet(requested, None)]
         if decision.target != requested:
             events.append(SlotSet(decision.target, None))
+        events += clear_follow_ups(decision.target, answers)
         return events + [SlotSet(REQUESTED_SLOT, decision.target)]
 
     value = decision.value
     if question.kind == q.TEXT and value != q.NOT_KNOWN:
         value = redact_text(value)
     answers[requested] = value
-    typed = dict(tracker.get_slot(q.TYPED_SLOT) or {})
+    # A follow-up comes after its parent, so one answered already belongs to an earlier answer.
+    follow_ups = clear_follow_ups(requested, answers)
+    typed = q.typed_notes(tracker.get_slot(q.TYPED_SLOT))
     if decision.note:
         typed[requested] = redact_text(decision.note)
     else:
         typed.pop(requested, None)
     return [
         SlotSet(requested, value),
+        *follow_ups,
         SlotSet(q.TYPED_SLOT, typed),
         SlotSet(REQUESTED_SLOT, q.next_missing(answers)),
     ]
@@ -353,8 +375,8 @@ class ValidateDogRiskCheckForm(FormValidationAction):
             return validate_turn(dispatcher, tracker)
         except Exception:  # never leave the person stuck: ask the same question again
             logger.exception("Validating the dog risk check failed")
-            requested = tracker.get_slot(REQUESTED_SLOT)
+            requested = requested_question(tracker)
             dispatcher.utter_message(text=REPROMPT_CHOICE)
-            if requested in q.BY_SLOT:
+            if requested is not None:
                 return [SlotSet(requested, None), SlotSet(REQUESTED_SLOT, requested)]
             return [SlotSet(REQUESTED_SLOT, q.next_missing({}))]

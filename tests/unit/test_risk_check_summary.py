@@ -394,6 +394,46 @@ def test_the_summary_action_with_no_answers_says_so():
     assert len(events) == len(q.ALL_SLOTS)
 
 
+def run_summary_action(slots):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(s.ActionRiskCheckSummary().run(dispatcher, build_tracker("x", slots=slots),
+                                                        {}))
+    (message,) = dispatcher.messages
+    return message["text"], events
+
+
+def test_an_answer_of_another_type_is_left_out_and_the_rest_summarised():
+    text, events = run_summary_action(answers(rc_prohibited_type="yes", rc_exemption=["seen"]))
+    assert text.startswith("DOG RISK CHECK - SUMMARY")
+    assert "A dog is thought to be a prohibited (banned) type." in text
+    assert "Certificate of Exemption for that dog" not in text
+    assert "Report the suspected prohibited type" in text  # no certificate known to be seen
+    assert all(event["value"] is None for event in events)
+
+
+@pytest.mark.parametrize("typed", ["rc_dog_count", ["rc_dog_count"], 3,
+                                   {"rc_dog_count": ["two dogs here"]}])
+def test_typed_notes_of_another_shape_are_left_out(typed):
+    text, _ = run_summary_action({**SAFE, q.TYPED_SLOT: typed})
+    assert text.startswith("DOG RISK CHECK - SUMMARY")
+    assert "- Dogs living in or regularly visiting the home: 1\n" in text
+    assert "(typed:" not in text
+
+
+def test_a_summary_that_cannot_be_made_says_so_with_the_urgent_help_line(monkeypatch, caplog):
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(s, "build_summary", broken)
+    with caplog.at_level("ERROR", logger=s.__name__):
+        text, events = run_summary_action(dict(SAFE))
+    assert text == s.SUMMARY_FAILED.format(**CONTACTS)
+    assert CONTACTS["urgent_help"] in text
+    assert "boom" in caplog.text
+    assert {event["name"]: event["value"] for event in events} == {
+        slot: None for slot in q.ALL_SLOTS}
+
+
 def test_the_reset_action_forgets_every_answer_and_says_nothing():
     dispatcher = CollectingDispatcher()
     tracker = build_tracker("stop", slots=dict(SAFE))

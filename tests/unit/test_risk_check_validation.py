@@ -181,6 +181,25 @@ def test_typed_answers_are_read(slot, text, value):
     assert messages == []
 
 
+@pytest.mark.parametrize("text, value", [
+    ("no bites, but he snapped at my son last week", "child"),
+    ("Never bitten anyone, but he growls at the baby", "child"),
+    ("no bites, but he growled at the postman", "other"),
+    ("no, he has never bitten, snapped or growled at anyone", "no"),
+])
+def test_a_no_followed_by_a_described_bite_is_read_as_the_bite(text, value):
+    events, messages = run(message(text, "rc_bite_history"))
+    assert_answer(events, "rc_bite_history", value)
+    assert messages == []
+
+
+@pytest.mark.parametrize("text", ["not really, he growled at a child once",
+                                  "nothing serious, he nipped our toddler once"])
+def test_a_no_beside_a_bite_that_is_not_clearly_qualified_is_asked_again(text):
+    events, messages = run(message(text, "rc_bite_history"))
+    assert_reprompt(events, messages, "rc_bite_history", v.REPROMPT_CHOICE)
+
+
 def test_a_typed_answer_that_says_more_than_a_tap_is_kept_for_the_summary():
     events, _ = run(message("they sleep on our bed at night", "rc_where_asleep",
                             typed={"rc_where_awake": "in the kitchen behind a stair gate"}))
@@ -393,6 +412,24 @@ def test_change_the_answer_about_a_topic_asks_that_question_again(text, target):
     assert values["requested_slot"] == target
 
 
+def test_changing_an_answer_clears_its_follow_up_answers():
+    events, _ = run(message("change the answer about bites", "rc_behaviour_change", "go_back", 0.9))
+    values = slot_events(events)
+    assert values["rc_bite_history"] is None and values["rc_bite_details"] is None
+    assert values["requested_slot"] == "rc_bite_history"
+
+
+def test_a_new_answer_to_a_parent_question_asks_its_follow_up_again():
+    # the bite details of an earlier "child" answer are still stored
+    answers = answers_before("rc_behaviour_change", rc_bite_history=None,
+                             rc_bite_details="bit the toddler's hand")
+    events, _ = run(message("Yes, at an adult or animal", "rc_bite_history", "risk_check_answer",
+                            0.9, answers))
+    values = slot_events(events)
+    assert values["rc_bite_history"] == "other" and values["rc_bite_details"] is None
+    assert values["requested_slot"] == "rc_bite_details"
+
+
 def test_change_my_answer_about_the_gate_is_not_read_as_an_answer_about_gates():
     events, _ = run(message("change my answer about the gate", "rc_where_asleep", "go_back", 0.9))
     assert slot_events(events)["requested_slot"] == "rc_separation_plan"
@@ -526,6 +563,28 @@ def test_the_action_never_crashes(monkeypatch):
     events = asyncio.run(v.ValidateDogRiskCheckForm().run(dispatcher, tracker, {}))
     assert slot_events(events) == {"rc_home_space": None, "requested_slot": "rc_home_space"}
     assert dispatcher.messages[0]["text"] == v.REPROMPT_CHOICE
+
+
+def test_a_requested_slot_that_is_not_a_slot_name_asks_the_first_open_question(monkeypatch):
+    monkeypatch.setattr(v, "_warm_up_redaction", lambda: None)
+    dispatcher = CollectingDispatcher()
+    tracker = message("2", ["rc_dog_count"], answers={})
+    events = asyncio.run(v.ValidateDogRiskCheckForm().run(dispatcher, tracker, {}))
+    assert events == [SlotSet("requested_slot", "rc_dog_count")]
+
+
+@pytest.mark.parametrize("typed", ["oops", ["rc_dog_count"], 3])
+def test_a_typed_answers_slot_that_is_not_a_dict_counts_as_empty(typed):
+    events, messages = run(message("2", "rc_dog_count", answers={}, typed=typed))
+    assert slot_events(events) == {"rc_dog_count": "2", q.TYPED_SLOT: {},
+                                   "requested_slot": "rc_dog_details"}
+    assert messages == []
+
+
+def test_an_answer_slot_of_another_type_counts_as_not_answered():
+    answers = answers_before("rc_bite_history", rc_dog_details=["Labrador"])
+    events, _ = run(message("no", "rc_bite_history", answers=answers))
+    assert slot_events(events)["requested_slot"] == "rc_dog_details"
 
 
 def test_the_action_runs_through_rasa_sdk(monkeypatch):
