@@ -417,7 +417,12 @@ def read_choice(question: Question, text: str) -> Optional[str]:
     for option in question.options:
         if any(pattern.match(clean) for pattern in _option_patterns(option)):
             matches.append(option.value)
-    return _break_tie(question, clean, matches)
+    choice = _break_tie(question, clean, matches)
+    if choice == "no" and _CONTRAST.search(clean):
+        # "no, but he's been growling more lately": what follows the "but" may be the risk the
+        # question asks about. Asking again costs a tap; a wrong "no" hides it.
+        return None
+    return choice
 
 
 # What a dog did, in typed answers to the bite question.

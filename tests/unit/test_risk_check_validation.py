@@ -200,6 +200,15 @@ def test_a_no_beside_a_bite_that_is_not_clearly_qualified_is_asked_again(text):
     assert_reprompt(events, messages, "rc_bite_history", v.REPROMPT_CHOICE)
 
 
+@pytest.mark.parametrize("slot, text", [
+    ("rc_behaviour_change", "no, but he's been growling more lately"),
+    ("rc_domestic_abuse", "no but her ex used to shout a lot"),
+])
+def test_a_no_followed_by_but_is_asked_again(slot, text):
+    events, messages = run(message(text, slot))
+    assert_reprompt(events, messages, slot, v.REPROMPT_CHOICE)
+
+
 def test_a_typed_answer_that_says_more_than_a_tap_is_kept_for_the_summary():
     events, _ = run(message("they sleep on our bed at night", "rc_where_asleep",
                             typed={"rc_where_awake": "in the kitchen behind a stair gate"}))
