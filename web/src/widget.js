@@ -14,6 +14,10 @@ const SERVER_DEFAULTS = typeof CPSB_SERVER_DEFAULTS !== "undefined" ? CPSB_SERVE
 const ICON =
   '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm0 2v11h2v2l2.5-2H20V5H4zm3 3h10v2H7V8zm0 4h7v2H7v-2z"/></svg>';
 
+// The panel takes the whole screen at this size: keep in step with the @media rule in styles.css.
+const FULL_SCREEN = "(max-width: 30em), (max-height: 34em)";
+const FOCUSABLE = 'a[href], button:not([disabled]), textarea:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
 function el(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
@@ -96,6 +100,7 @@ class Widget {
     });
     this.nodes = new Map(); // message id -> element in the log
     this.contacts = { ...config.contacts };
+    this.madeInert = []; // the page's elements this widget made inert (and only those)
   }
 
   mount() {
@@ -104,6 +109,11 @@ class Widget {
     // Inline !important beats anything the page's CSS says about our element.
     host.style.setProperty("all", "initial", "important");
     host.style.setProperty("display", "contents", "important");
+    // An English widget on any page: `all` does not reset direction, so a right-to-left page
+    // would mirror it and move its punctuation.
+    host.setAttribute("dir", "ltr");
+    host.style.setProperty("direction", "ltr", "important");
+    host.style.setProperty("unicode-bidi", "isolate", "important");
     const root = host.attachShadow({ mode: "open" });
     this.host = host;
     this.root = root;
@@ -118,7 +128,7 @@ class Widget {
 
     const c = this.config;
     // A landmark of its own, so everything the widget shows is inside a named region.
-    const wrap = el("aside", { className: "cpsb", "aria-label": `Chat: ${c.title}`, "data-position": c.position, "data-open": "false", lang: "en-GB" });
+    const wrap = el("aside", { className: "cpsb", "aria-label": `Chat: ${c.title}`, "data-position": c.position, "data-open": "false", lang: "en-GB", dir: "ltr" });
     wrap.style.setProperty("--p", c.primaryColor);
     wrap.style.setProperty("--on-p", textOn(c.primaryColor));
     wrap.style.setProperty("--u", c.urgentColor);
@@ -187,7 +197,9 @@ class Widget {
 
     wrap.append(this.panel, dock);
     root.appendChild(wrap);
-    document.body.appendChild(host);
+    // On <html>, not <body>: a page whose body has a transform (or filter, or contain) would make
+    // the position: fixed launcher and panel scroll away with the body.
+    document.documentElement.appendChild(host);
 
     this.renderContacts();
     this.bindEvents();
@@ -259,9 +271,18 @@ class Widget {
       if (event.key === "Escape" && this.isOpen) {
         event.preventDefault();
         this.close();
+      } else if (event.key === "Tab" && !event.altKey && !event.ctrlKey && !event.metaKey && this.isModal) {
+        this.keepTabInside(event);
       }
       event.stopPropagation();
     });
+    // While the panel covers the whole screen, the page under it is out of reach (WCAG 2.4.11).
+    this.fullScreen = typeof window.matchMedia === "function" ? window.matchMedia(FULL_SCREEN) : null;
+    if (this.fullScreen) {
+      const change = () => this.updateModal();
+      if (this.fullScreen.addEventListener) this.fullScreen.addEventListener("change", change);
+      else if (this.fullScreen.addListener) this.fullScreen.addListener(change);
+    }
     for (const type of ["keyup", "keypress", "input"]) this.wrap.addEventListener(type, (e) => e.stopPropagation());
     this.log.addEventListener("click", (event) => {
       const button = event.target.closest("button");
@@ -287,12 +308,55 @@ class Widget {
     return !this.panel.hidden;
   }
 
+  /** Open and covering the whole screen (a phone, or a short or zoomed window). */
+  get isModal() {
+    return this.isOpen && Boolean(this.fullScreen && this.fullScreen.matches);
+  }
+
+  /** Makes the page behind a full-screen panel inert, and gives it back when that ends. */
+  updateModal() {
+    const modal = this.isModal;
+    if (modal) this.panel.setAttribute("aria-modal", "true");
+    else this.panel.removeAttribute("aria-modal");
+    if (modal && !this.madeInert.length) {
+      for (const node of Array.from(document.documentElement.children)) {
+        // Never our own host, nor what the page had already made inert (that stays as it was).
+        if (node === this.host || node.tagName === "HEAD" || node.hasAttribute("inert")) continue;
+        node.setAttribute("inert", "");
+        this.madeInert.push(node);
+      }
+    } else if (!modal && this.madeInert.length) {
+      for (const node of this.madeInert) node.removeAttribute("inert");
+      this.madeInert = [];
+    }
+  }
+
+  /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+  keepTabInside(event) {
+    const items = Array.from(this.panel.querySelectorAll(FOCUSABLE)).filter(
+      (node) => !node.closest("[hidden]") && node.getClientRects().length > 0,
+    );
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const active = this.root.activeElement;
+    const inside = active && this.panel.contains(active);
+    if (event.shiftKey && (!inside || active === first)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (!inside || active === last)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
   open({ focus }) {
     this.panel.hidden = false;
     this.wrap.dataset.open = "true";
     this.launcher.setAttribute("aria-expanded", "true");
     this.store.state.open = true;
     this.store.save();
+    this.updateModal();
     this.chat.connect();
     this.scrollToLatest(true);
     if (focus) this.input.focus();
@@ -304,6 +368,7 @@ class Widget {
     this.launcher.setAttribute("aria-expanded", "false");
     this.store.state.open = false;
     this.store.save();
+    this.updateModal();
     this.launcher.focus();
   }
 
