@@ -10,7 +10,14 @@ The channels themselves check what arrives before Rasa sees it: REST answers a b
 a JSON object with the right fields with 400 and a JSON error (never a 500), and refuses
 browsers from origins not on the allow-list (settings.allowed_origins()); socket.io accepts only
 those origins too, and ignores or corrects events whose data is not what a browser sends.
+
+On socket.io each widget message carries an id (`metadata.message_id`). A message sent again
+with an id already handled for that conversation (the widget resends what was not acknowledged,
+after a reconnection, a reload or a move to another page) is not handed to Rasa again: its
+replies are sent again to that connection alone, tagged so the widget shows each one once
+(RepeatFilter).
 """
+import asyncio
 import ipaddress
 import json
 import logging
@@ -19,7 +26,9 @@ import time
 import unicodedata
 import uuid
 from collections import OrderedDict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Text, Tuple
+from typing import (
+    Any, Awaitable, Callable, Deque, Dict, Iterable, List, Optional, Set, Text, Tuple
+)
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -284,6 +293,95 @@ def _valid_metadata(value: Any) -> Optional[Dict[Text, Any]]:
     return value
 
 
+# ---------------------------------------------------------------------------- repeats
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class _Handling:
+    """One message being handled, or handled: its replies (as sent) and when it arrived."""
+
+    __slots__ = ("done", "replies", "count", "at")
+
+    def __init__(self, now: float) -> None:
+        self.done = asyncio.Event()
+        self.replies: List[Dict[Text, Any]] = []
+        self.count = 0  # replies sent, including any not kept
+        self.at = now
+
+
+class RepeatFilter:
+    """The socket.io messages handled recently, by (conversation, message id), with their replies.
+
+    The widget resends a message whose acknowledgement did not arrive (the connection dropped, the
+    page was reloaded or left): Rasa may already have it, and may be answering it right now. A
+    repeat is not handed to Rasa again; it waits until the first one has been handled, and then
+    gets the first one's replies again, on its own connection only.
+
+    Memory is bounded and per process: an entry is kept for `max_age` seconds, at most
+    `max_entries` entries (oldest dropped first) and `max_replies` replies per entry. After a
+    restart, or once an entry has gone, a repeat is handled as a new message (Rasa is asked
+    twice; the widget still shows each reply part once, as the parts carry the same tags).
+    """
+
+    def __init__(
+        self,
+        max_entries: int = 5000,
+        max_age: float = 600.0,
+        max_replies: int = 50,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self.max_replies = max_replies
+        self.clock = clock
+        self._seen: "OrderedDict[Tuple[Text, Text], _Handling]" = OrderedDict()
+
+    def begin(self, conversation: Text, message_id: Text) -> Tuple[_Handling, bool]:
+        """The entry for this message, and whether it was already there (a repeat)."""
+        now = self.clock()
+        while self._seen:
+            oldest = next(iter(self._seen.values()))
+            if oldest.at > now - self.max_age and len(self._seen) < self.max_entries:
+                break
+            self._seen.popitem(last=False)
+        key = (conversation, message_id)
+        entry = self._seen.get(key)
+        if entry is not None:
+            return entry, True
+        entry = self._seen[key] = _Handling(now)
+        return entry, False
+
+    def keep(self, entry: _Handling, reply: Dict[Text, Any]) -> None:
+        entry.count += 1
+        if len(entry.replies) < self.max_replies:
+            entry.replies.append(reply)
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+
+class _TaggedSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, each reply tagged with the message it answers and its place
+    (`reply_to`, `part`), and kept for repeats."""
+
+    def __init__(self, sio: Any, bot_message_evt: Text, message_id: Text, entry: _Handling,
+                 repeats: RepeatFilter) -> None:
+        super().__init__(sio, bot_message_evt)
+        self.message_id = message_id
+        self.entry = entry
+        self.repeats = repeats
+
+    async def _send_message(self, socket_id: Text, response: Any) -> None:
+        if isinstance(response, dict):
+            response = {**response, "reply_to": self.message_id, "part": self.entry.count}
+            self.repeats.keep(self.entry, response)
+        await super()._send_message(socket_id, response)
+
+
+# Longer than the widget waits for an acknowledgement (90 seconds by default).
+REPEAT_WAIT_SECONDS = 120.0
+
+
 # ---------------------------------------------------------------------------- REST
 def _error(status: int, message: Text) -> HTTPResponse:
     return response.json({"error": message}, status=status)
@@ -345,11 +443,20 @@ class SafeSocketIOInput(SocketIOInput):
     `session_request` with a missing or malformed session id gets a new one (the widget follows
     it); `user_uttered` whose data is not an object with a valid session id is ignored; a message
     that is not text counts as an empty message. Handlers never raise, so the widget always gets
-    its acknowledgement.
+    its acknowledgement, which says how many replies the message had: `{"replies": n}`.
+
+    A message with `metadata.message_id` has its replies tagged `reply_to` (that id) and `part`
+    (0, 1, ...); a repeat of an id already handled for the conversation gets those replies again
+    (less the parts listed in `metadata.received`) instead of going to Rasa (RepeatFilter).
+    Neither is passed on to Rasa.
     """
+
+    repeats: Optional[RepeatFilter] = None
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         guarded = guard(on_new_message)
+        if self.repeats is None:
+            self.repeats = RepeatFilter()
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         # Rasa turns the socket.io origin check off; browsers from other sites must not connect.
@@ -364,36 +471,95 @@ class SafeSocketIOInput(SocketIOInput):
                 sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
-        async def handle_message(sid: Text, *args: Any) -> None:
+        async def handle_message(sid: Text, *args: Any) -> Optional[Dict[Text, int]]:
             try:
-                await self._handle_message(sio, guarded, sid, args[0] if args else None)
+                return await self._handle_message(sio, guarded, sid, args[0] if args else None)
             except Exception:
                 logger.exception("A socket.io message could not be handled")
+                return None
 
         sio.on("session_request", session_request, namespace=self.namespace)
         sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint
 
-    async def _handle_message(self, sio: Any, guarded: Callable, sid: Text, data: Any) -> None:
+    async def _handle_message(
+        self, sio: Any, guarded: Callable, sid: Text, data: Any
+    ) -> Optional[Dict[Text, int]]:
         if not isinstance(data, dict):
             logger.warning("A socket.io message that was not an object was ignored")
-            return
+            return None
         if self.session_persistence:
             sender_id = data.get("session_id")
             if not isinstance(sender_id, str) or not SENDER_ID.fullmatch(sender_id):
                 logger.warning("A socket.io message without a valid session id was ignored")
-                return
+                return None
         else:
             sender_id = sid
         text = data.get("message")
-        message = UserMessage(
-            text if isinstance(text, str) else "",
-            SocketIOOutput(sio, self.bot_message_evt),
-            sender_id,
-            input_channel=self.name(),
-            metadata=_valid_metadata(data.get(self.metadata_key)),
-        )
-        await guarded(message, self._client(sio, sid))
+        metadata = _valid_metadata(data.get(self.metadata_key))
+        message_id = metadata.pop("message_id", None) if metadata else None
+        received = metadata.pop("received", None) if metadata else None
+        client = self._client(sio, sid)
+        if not isinstance(message_id, str) or not MESSAGE_ID.fullmatch(message_id):
+            # Another client, or an older widget: handled as before, replies untagged.
+            await guarded(
+                UserMessage(
+                    text if isinstance(text, str) else "",
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata or None,
+                ),
+                client,
+            )
+            return None
+
+        if self.repeats is None:
+            self.repeats = RepeatFilter()
+        repeats = self.repeats
+        entry, repeat = repeats.begin(sender_id, message_id)
+        if repeat:
+            already = (
+                {part for part in received if isinstance(part, int)}
+                if isinstance(received, list) and len(received) <= 100 else set()
+            )
+            return await self._repeat(sio, sid, sender_id, entry, client, already)
+        output = _TaggedSocketIOOutput(sio, self.bot_message_evt, message_id, entry, repeats)
+        try:
+            await guarded(
+                UserMessage(
+                    text if isinstance(text, str) else "",
+                    output,
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata or None,
+                ),
+                client,
+            )
+        finally:
+            entry.done.set()
+        return {"replies": entry.count}
+
+    async def _repeat(
+        self, sio: Any, sid: Text, sender_id: Text, entry: _Handling, client: Text,
+        received: Set[Any],
+    ) -> Dict[Text, int]:
+        """A message sent again: once the first has been handled, its replies to this
+        connection only, leaving out the parts the widget says it has (`metadata.received`).
+        Counted by the rate limit (a replay is not free), never sent to Rasa."""
+        if not shared_limiter().allow([("conversation", sender_id), ("address", client)]):
+            logger.warning("Rate limit reached; a repeated message was not answered again")
+            return {"replies": entry.count}
+        try:
+            await asyncio.wait_for(entry.done.wait(), timeout=REPEAT_WAIT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.warning("A repeated message's first handling had not finished; sent what "
+                           "there was")
+        for reply in list(entry.replies):
+            if reply.get("part") in received:
+                continue
+            await sio.emit(self.bot_message_evt, reply, room=sid, namespace=self.namespace)
+        return {"replies": entry.count}
 
     def _client(self, sio: Any, sid: Text) -> Text:
         environ = sio.get_environ(sid, namespace=self.namespace) or {}

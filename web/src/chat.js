@@ -1,12 +1,17 @@
 // The conversation with Rasa over socket.io, without any DOM: connection state, the queue of
 // user messages, delivery and de-duplication.
 //
-// Delivery: one user message is on its way at a time. It is emitted with an acknowledgement, which
-// python-socketio sends once Rasa has finished handling the message (after every reply to it has
-// been emitted). A message is "queued" until it is sent, "sent" until it is acknowledged, then
-// "delivered". If the connection drops first, it goes back to the queue and is sent again after
-// reconnecting, unless an answer already arrived after it (which proves it was handled): so no
-// message is lost and no answer is asked for twice.
+// Delivery: one user message is on its way at a time. It is emitted with its id (in the
+// metadata) and an acknowledgement, which python-socketio sends once Rasa has finished handling
+// the message (after every reply to it has been emitted); the acknowledgement says how many
+// replies there were. A message is "queued" until it is sent, "sent" until it is acknowledged,
+// then "delivered". Whatever was not acknowledged (the connection dropped, the page was reloaded
+// or left) is sent again, with the same id. The server (assistant/channels.py) does not hand a
+// repeated id to Rasa again: it sends that message's replies again instead (those not already
+// received, which the resend lists). Each reply carries the id it answers and its place
+// (reply_to, part), and a part already shown is not shown again.
+// So no message is lost, none is answered twice, and an answer cut off by a dropped connection
+// is completed; if it still falls short, a note says so.
 import { io } from "socket.io-client";
 import { newId } from "./store.js";
 
@@ -147,17 +152,25 @@ export class Chat {
     this.inFlight = next;
     next.status = "sent";
     this.store.save();
-    const data = { message: next.payload || next.text, session_id: this.store.state.sessionId };
-    if (this.config.audience) data.metadata = { audience: this.config.audience };
-    socket.timeout(this.config.replyTimeoutSeconds * 1000).emit("user_uttered", data, (err) => {
+    const metadata = { message_id: next.id };
+    // Sent again: the parts of its answer already here need not come again.
+    if (Array.isArray(next.parts) && next.parts.length) metadata.received = next.parts.slice(0, 50);
+    if (this.config.audience) metadata.audience = this.config.audience;
+    const data = { message: next.payload || next.text, session_id: this.store.state.sessionId, metadata };
+    socket.timeout(this.config.replyTimeoutSeconds * 1000).emit("user_uttered", data, (err, ack) => {
       if (generation !== this.generation || this.inFlight !== next) return;
       this.inFlight = null;
       if (!err) {
         next.status = "delivered";
+        const expected = ack && typeof ack === "object" && Number.isInteger(ack.replies) ? ack.replies : null;
+        if (expected !== null && this.partsReceived(next) < expected) {
+          this.events.onNote("The connection dropped, so part of the answer may be missing. Please ask again.");
+        }
       } else if (!socket.connected) {
-        // The connection dropped before the acknowledgement. An answer after it proves it
-        // arrived; otherwise send it again once reconnected.
-        next.status = this.answeredAfter(next) ? "delivered" : "queued";
+        // The connection dropped before the acknowledgement, perhaps part way through the
+        // answer: send it again once reconnected (the server answers a repeat with the replies
+        // it already sent, and only the parts not shown yet are added).
+        next.status = "queued";
       } else {
         next.status = "delivered"; // handled too slowly: do not ask twice
         if (!this.answeredAfter(next)) {
@@ -171,6 +184,11 @@ export class Chat {
     this.events.onChange();
   }
 
+  /** How many reply parts to this user message have arrived. */
+  partsReceived(message) {
+    return Array.isArray(message.parts) ? message.parts.length : 0;
+  }
+
   answeredAfter(message) {
     const i = this.messages.indexOf(message);
     return i >= 0 && this.messages.slice(i + 1).some((m) => m.role === "bot");
@@ -178,6 +196,20 @@ export class Chat {
 
   receive(data) {
     if (!data || typeof data !== "object") return;
+    const tagged = typeof data.reply_to === "string" && Number.isInteger(data.part) && data.part >= 0;
+    let changed = false;
+    if (tagged) {
+      // A part sent again (the answer to a message resent after a dropped connection) is used once.
+      const asked = this.messages.find((m) => m.role === "user" && m.id === data.reply_to);
+      if (asked) {
+        const parts = Array.isArray(asked.parts) ? asked.parts : [];
+        if (parts.includes(data.part)) return;
+        asked.parts = parts.concat(data.part).slice(-100);
+        changed = true;
+      } else if (this.messages.some((m) => m.role === "bot" && m.replyTo === data.reply_to && m.part === data.part)) {
+        return;
+      }
+    }
     const text = typeof data.text === "string" ? data.text : "";
     const options = Array.isArray(data.quick_replies) ? data.quick_replies : Array.isArray(data.buttons) ? data.buttons : [];
     const quickReplies = options
@@ -187,10 +219,18 @@ export class Chat {
         payload: typeof q.payload === "string" && q.payload.trim() ? q.payload.trim() : q.title.trim(),
       }))
       .slice(0, 12);
-    if (!text.trim() && !quickReplies.length) return; // images, custom payloads: not used here
-    const message = { id: newId(), role: "bot", text, ts: Date.now() };
-    if (quickReplies.length) message.quickReplies = quickReplies;
-    this.messages.push(message);
+    if (text.trim() || quickReplies.length) {
+      // (images, custom payloads: not used here)
+      const message = { id: newId(), role: "bot", text, ts: Date.now() };
+      if (quickReplies.length) message.quickReplies = quickReplies;
+      if (tagged) {
+        message.replyTo = data.reply_to.slice(0, 64);
+        message.part = data.part;
+      }
+      this.messages.push(message);
+      changed = true;
+    }
+    if (!changed) return;
     this.store.save();
     this.events.onChange();
   }

@@ -54,14 +54,16 @@ export class Store {
       }
       const messages = Array.isArray(data.messages) ? data.messages.filter(validMessage) : [];
       for (const m of messages) {
-        // A message that was on its way when the page went away may not have arrived: send it again
-        // (unless an answer came after it, which proves it arrived).
+        // A message that was on its way when the page went away was not acknowledged: send it
+        // again, with the same id. A reply shown after it proves nothing (it can be the answer
+        // to an earlier message); the server knows a repeated id and does not ask Rasa twice.
         if (m.role === "user" && m.status === "sent") m.status = "queued";
-      }
-      for (let i = 0; i < messages.length; i += 1) {
-        const m = messages[i];
-        if (m.role === "user" && m.status === "queued" && messages.slice(i + 1).some((n) => n.role === "bot")) {
-          m.status = "delivered";
+        // The reply parts that arrived for a user message (whole numbers), and for a reply the
+        // id it answers and its part number: anything else is dropped.
+        if (m.parts !== undefined && !(Array.isArray(m.parts) && m.parts.every(Number.isInteger))) delete m.parts;
+        if (!(typeof m.replyTo === "string" && Number.isInteger(m.part))) {
+          delete m.replyTo;
+          delete m.part;
         }
       }
       return {
