@@ -451,12 +451,12 @@ class SafeSocketIOInput(SocketIOInput):
     Neither is passed on to Rasa.
     """
 
-    repeats: Optional[RepeatFilter] = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.repeats = RepeatFilter()
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         guarded = guard(on_new_message)
-        if self.repeats is None:
-            self.repeats = RepeatFilter()
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
         # Rasa turns the socket.io origin check off; browsers from other sites must not connect.
@@ -500,45 +500,27 @@ class SafeSocketIOInput(SocketIOInput):
         message_id = metadata.pop("message_id", None) if metadata else None
         received = metadata.pop("received", None) if metadata else None
         client = self._client(sio, sid)
-        if not isinstance(message_id, str) or not MESSAGE_ID.fullmatch(message_id):
-            # Another client, or an older widget: handled as before, replies untagged.
-            await guarded(
-                UserMessage(
-                    text if isinstance(text, str) else "",
-                    SocketIOOutput(sio, self.bot_message_evt),
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata or None,
-                ),
-                client,
-            )
-            return None
-
-        if self.repeats is None:
-            self.repeats = RepeatFilter()
-        repeats = self.repeats
-        entry, repeat = repeats.begin(sender_id, message_id)
-        if repeat:
-            already = (
-                {part for part in received if isinstance(part, int)}
-                if isinstance(received, list) and len(received) <= 100 else set()
-            )
-            return await self._repeat(sio, sid, sender_id, entry, client, already)
-        output = _TaggedSocketIOOutput(sio, self.bot_message_evt, message_id, entry, repeats)
+        output: OutputChannel = SocketIOOutput(sio, self.bot_message_evt)
+        entry = None
+        # Without a valid id (another client, an older widget): handled as before, untagged.
+        if isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id):
+            entry, repeat = self.repeats.begin(sender_id, message_id)
+            if repeat:
+                already = (
+                    {part for part in received if isinstance(part, int)}
+                    if isinstance(received, list) and len(received) <= 100 else set()
+                )
+                return await self._repeat(sio, sid, sender_id, entry, client, already)
+            output = _TaggedSocketIOOutput(
+                sio, self.bot_message_evt, message_id, entry, self.repeats)
+        message = UserMessage(text if isinstance(text, str) else "", output, sender_id,
+                              input_channel=self.name(), metadata=metadata or None)
         try:
-            await guarded(
-                UserMessage(
-                    text if isinstance(text, str) else "",
-                    output,
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata or None,
-                ),
-                client,
-            )
+            await guarded(message, client)
         finally:
-            entry.done.set()
-        return {"replies": entry.count}
+            if entry is not None:
+                entry.done.set()
+        return {"replies": entry.count} if entry is not None else None
 
     async def _repeat(
         self, sio: Any, sid: Text, sender_id: Text, entry: _Handling, client: Text,

@@ -116,9 +116,7 @@ class FakeSio:
 
 
 def socket_channel():
-    channel = SafeSocketIOInput(session_persistence=True)
-    channel.repeats = RepeatFilter()
-    return channel, FakeSio()
+    return SafeSocketIOInput(session_persistence=True), FakeSio()
 
 
 def two_part_handler(release=None):
