@@ -1,6 +1,8 @@
 """The widget's layout on awkward screens and pages: short screens (a phone with its keyboard up),
-the full-screen panel on phones (the keyboard stays in it, the page behind is inert), a page whose
-<body> has a transform, and a right-to-left page."""
+the full-screen panel on phones (the keyboard stays in it, the page behind is inert, even what the
+page adds while it is open), a page whose <body> has a transform, a right-to-left page, and a
+partner's settings (a long title or launcher label, long words, pale colours) at 320 px."""
+import json
 import re
 
 import pytest
@@ -37,13 +39,13 @@ def cut_off_socket(context) -> None:
     context.route_web_socket(re.compile(r"/socket\.io/"), lambda ws: ws.close())
 
 
-def board_page_changed_by(new_context, live_stack, change: str) -> ChatPage:
+def board_page_changed_by(new_context, live_stack, change: str, **context_options) -> ChatPage:
     """The Board's demo page, changed by the JavaScript `change` before the widget's script runs.
 
     (A page served by Playwright itself would count as outside the loopback address space, and
     Chromium's local-network checks would then keep it from reaching Rasa on localhost.)
     """
-    context = new_context()
+    context = new_context(**context_options)
     context.add_init_script(
         script="document.addEventListener('readystatechange', () => {"
         f" if (document.readyState === 'interactive') {{ {change} }} }});"
@@ -166,6 +168,104 @@ def test_full_screen_panel_keeps_focus_and_makes_the_page_inert(open_chat):
     chat.assert_no_problems()
 
 
+# Adds [id, parent ("html" or "body"), button text, inert by the page's own choice] to the page.
+ADD_TO_PAGE = """(items) => { for (const [id, parent, label, inert] of items) {
+    const box = document.createElement('div');
+    box.id = id;
+    if (inert) box.setAttribute('inert', '');
+    const button = document.createElement('button');
+    button.textContent = label;
+    box.appendChild(button);
+    (parent === 'html' ? document.documentElement : document.body).appendChild(box);
+} }"""
+# Whether each element is inert, and whether its button takes the focus when asked to.
+REACHABLE = """(ids) => Object.fromEntries(ids.map((id) => {
+    const button = document.querySelector('#' + id + ' button');
+    button.focus();
+    const focused = document.activeElement === button;
+    button.blur();
+    return [id, {inert: button.closest('[inert]') !== null, focusable: focused}];
+}))"""
+
+
+def after_the_widget_has_seen(page) -> None:
+    """Returns once the page's own script task is over, so every MutationObserver has run."""
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+
+
+def exposed_names(page) -> set:
+    """The names screen readers get: Chromium's accessibility tree, leaving out what it ignores."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    return {n["name"]["value"] for n in nodes if not n.get("ignored") and n.get("name", {}).get("value")}
+
+
+def test_what_the_page_adds_while_the_full_screen_panel_is_open_is_inert_until_it_closes(open_chat):
+    chat = open_chat(viewport={"width": 320, "height": 640}, **PHONE)
+    page = chat.page
+    page.evaluate(ADD_TO_PAGE, [["page-own-inert", "html", "Page's own", True]])
+    chat.open()
+    page.wait_for_function("() => document.body.hasAttribute('inert')")
+
+    # While it is open, a script of the page adds a cookie banner beside <body> (under <html>),
+    # a button inside <body>, and a dialog of its own that it makes inert itself.
+    page.evaluate(ADD_TO_PAGE, [["cookie-banner", "html", "Accept cookies", False],
+                                ["sales-chat", "body", "Chat with sales", False],
+                                ["own-dialog", "html", "Page dialog", True]])
+    after_the_widget_has_seen(page)
+    reach = page.evaluate(REACHABLE, ["cookie-banner", "sales-chat"])
+    assert reach == {"cookie-banner": {"inert": True, "focusable": False},
+                     "sales-chat": {"inert": True, "focusable": False}}, reach
+    hidden = {"Accept cookies", "Chat with sales"} & exposed_names(page)
+    assert not hidden, f"screen readers can reach {hidden} behind the full-screen chat"
+    page.get_by_role("button", name="Send").focus()
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        active = chat.active_element()
+        assert active["inWidget"], f"Tab left the chat for the page: {active}"
+
+    # The page gives <body> back (its own dialog closed, say): inert again while the chat is open.
+    page.evaluate("() => document.body.removeAttribute('inert')")
+    after_the_widget_has_seen(page)
+    assert page.evaluate("() => document.body.hasAttribute('inert')"), "the page behind came back"
+    # The page makes something the widget made inert inert itself: that is the page's choice now.
+    page.evaluate(ADD_TO_PAGE, [["later-own", "html", "Later own", False]])
+    after_the_widget_has_seen(page)
+    page.evaluate("() => document.getElementById('later-own').setAttribute('inert', '')")
+    after_the_widget_has_seen(page)
+
+    page.keyboard.press("Escape")
+    expect(chat.panel).to_be_hidden()
+    page.wait_for_function("() => !document.body.hasAttribute('inert')")
+    after = page.evaluate(
+        """() => Object.fromEntries(['page-own-inert', 'cookie-banner', 'sales-chat', 'own-dialog', 'later-own']
+            .map((id) => [id, document.getElementById(id).closest('[inert]') !== null]))"""
+    )
+    # Exactly as the page had it: its own inert elements stay inert, the rest are usable.
+    assert after == {"page-own-inert": True, "cookie-banner": False, "sales-chat": False,
+                     "own-dialog": True, "later-own": True}, after
+    assert page.evaluate(REACHABLE, ["cookie-banner"])["cookie-banner"]["focusable"]
+    assert {"Accept cookies", "Chat with sales"} <= exposed_names(page)
+
+    # Closed, the widget no longer watches the page: what it adds now is left alone.
+    page.evaluate(ADD_TO_PAGE, [["after-close", "html", "After close", False]])
+    after_the_widget_has_seen(page)
+    assert not page.evaluate("() => document.getElementById('after-close').hasAttribute('inert')")
+    # Open again: all of it is inert again; closed again: all of it is back.
+    chat.open()
+    page.wait_for_function("() => document.body.hasAttribute('inert')")
+    assert page.evaluate(REACHABLE, ["cookie-banner", "after-close"]) == {
+        "cookie-banner": {"inert": True, "focusable": False}, "after-close": {"inert": True, "focusable": False}}
+    page.get_by_role("button", name="Close chat").click()
+    page.wait_for_function("() => !document.body.hasAttribute('inert')")
+    assert page.evaluate(REACHABLE, ["cookie-banner", "after-close"]) == {
+        "cookie-banner": {"inert": False, "focusable": True}, "after-close": {"inert": False, "focusable": True}}
+    chat.assert_no_problems()
+
+
 def test_axe_finds_no_serious_problems_in_the_full_screen_panel(open_chat, artifacts):
     chat = open_chat(viewport={"width": 320, "height": 640}, **PHONE)
     chat.open()
@@ -258,4 +358,156 @@ def test_widget_is_left_to_right_on_a_right_to_left_page(new_context, live_stack
     assert order["dot"] >= order["number"] - 1, order
 
     assert chat.ask_and_wait(QUESTION)
+    chat.assert_no_problems()
+
+
+# --- 8. a partner's settings at 320 px: long title and label, long words, pale colours ----------
+LONG_TITLE = "Cambridgeshire and Peterborough Safeguarding Partnership Board: dogs, babies and young children"
+# German makes long words: one that is wider than a 320 px screen.
+LONG_WORD = "Hundesicherheitsberatungsstellenkontaktformular"
+# 199 characters (the widget takes up to 200).
+LONG_LABEL = ("Ask our safeguarding assistant anything about dogs, babies, toddlers and young children: "
+              "at home, on walks, and when you visit family or friends who have a dog, big or small, old or young, any breed")
+MIN_TARGET = 44  # CSS px: every header button (2.75em at the default text size)
+
+
+def partner_page(new_context, live_stack, size: str, **options) -> ChatPage:
+    """The Board's demo page with the widget's tag given a partner's data- options (no waiting
+    for the default launcher label: the label may be one of the options)."""
+    width, height = SIZES[size]
+    sets = "".join(f"s.setAttribute('data-{name.replace('_', '-')}', {json.dumps(value)});"
+                   for name, value in options.items())
+    context = new_context(viewport={"width": width, "height": height}, **PHONE)
+    context.add_init_script(
+        script="document.addEventListener('readystatechange', () => {"
+        " if (document.readyState === 'interactive') {"
+        f" const s = document.querySelector('script[src=\"/widget.js\"]'); {sets} }} }});"
+    )
+    chat = ChatPage(context.new_page())
+    chat.page.goto(live_stack.web_url + "/")
+    expect(chat.page.locator("cpsb-chat .launcher")).to_be_visible()
+    return chat
+
+
+def open_by_launcher(chat: ChatPage) -> None:
+    chat.page.locator("cpsb-chat .launcher").click()
+    expect(chat.panel).to_be_visible()
+    wait_still(chat.page)
+
+
+HEADER_TITLE = """() => {
+    const h = document.querySelector('cpsb-chat').shadowRoot.querySelector('.header h2');
+    const style = getComputedStyle(h);
+    return {text: h.textContent, title: h.getAttribute('title'), height: h.getBoundingClientRect().height,
+            lineHeight: parseFloat(style.lineHeight), cut: h.scrollWidth > h.clientWidth,
+            textOverflow: style.textOverflow};
+}"""
+
+
+@pytest.mark.parametrize("title", [LONG_TITLE, LONG_WORD * 2], ids=["long-title", "long-word"])
+@pytest.mark.parametrize("size", ["320x256", "320x640"])
+def test_long_title_keeps_the_header_on_one_line(new_context, live_stack, size, title):
+    chat = partner_page(new_context, live_stack, size, title=title)
+    page = chat.page
+    open_by_launcher(chat)
+
+    heading = page.evaluate(HEADER_TITLE)
+    assert heading["height"] < 1.5 * heading["lineHeight"], f"the title takes more than one line: {heading}"
+    assert heading["cut"] and heading["textOverflow"] == "ellipsis", heading
+    # All of it for screen readers (it names the dialog) and as a tooltip.
+    assert heading["text"] == title and heading["title"] == title, heading
+    expect(page.get_by_role("dialog", name=title, exact=True)).to_be_visible()
+
+    title_box = page.locator("cpsb-chat .header h2").bounding_box()
+    for name in ("Start again", "Close chat"):
+        button = assert_inside_viewport(page, page.get_by_role("button", name=name), name)
+        assert button["width"] >= MIN_TARGET - 0.01 and button["height"] >= MIN_TARGET - 0.01, (name, button)
+        assert button["x"] >= title_box["x"] + title_box["width"] - 0.5, f"{name} overlaps the title"
+    assert_inside_viewport(page, chat.urgent_line, "the urgent line")
+    assert_inside_viewport(page, chat.input, "the text box")
+    page.get_by_role("button", name="Close chat").click()
+    expect(chat.panel).to_be_hidden()
+    chat.assert_no_problems()
+
+
+LAUNCHER_LABEL = """() => {
+    const root = document.querySelector('cpsb-chat').shadowRoot;
+    const launcher = root.querySelector('.launcher');
+    const label = launcher.querySelector('span');
+    const box = (e) => { const r = e.getBoundingClientRect(); return {left: r.left, right: r.right, height: r.height}; };
+    return {launcher: box(launcher), label: box(label), lineHeight: parseFloat(getComputedStyle(label).lineHeight),
+            overflow: label.scrollWidth - label.clientWidth, title: launcher.getAttribute('title')};
+}"""
+
+
+@pytest.mark.parametrize("position", ["right", "Left"])
+@pytest.mark.parametrize("label", [LONG_LABEL, LONG_WORD], ids=["long-label", "long-word"])
+def test_long_launcher_label_stays_in_its_button_with_the_urgent_line_on_screen(new_context, live_stack, label, position):
+    chat = partner_page(new_context, live_stack, "320x256", launcher_label=label, position=position)
+    page = chat.page
+    launcher = page.get_by_role("button", name=label, exact=True)  # its name is the whole label
+    expect(launcher).to_be_visible()
+    assert_inside_viewport(page, launcher, "the launcher")
+    # The corner asked for, whatever its case ("Left" is left): the urgent line, narrower than
+    # the launcher here, shows which side they are against.
+    pill = page.locator("cpsb-chat .urgent-pill").bounding_box()
+    if position.lower() == "left":
+        assert abs(pill["x"] - 16) <= 0.5, f"not in the left corner: {pill}"
+    else:
+        assert abs(pill["x"] + pill["width"] - (320 - 16)) <= 0.5, f"not in the right corner: {pill}"
+    assert_inside_viewport(page, page.locator("cpsb-chat .urgent-pill"), "the urgent line beside the launcher")
+    shown = page.evaluate(LAUNCHER_LABEL)
+    assert shown["overflow"] <= 1, f"the label is wider than its button: {shown}"
+    assert shown["launcher"]["left"] <= shown["label"]["left"] and shown["label"]["right"] <= shown["launcher"]["right"], shown
+    assert shown["label"]["height"] < 2.5 * shown["lineHeight"], f"more than two lines: {shown}"
+    assert shown["title"] == label, shown
+    open_by_launcher(chat)
+    assert_inside_viewport(page, page.get_by_role("button", name="Close chat"), "the close button")
+    chat.assert_no_problems()
+
+
+def test_greeting_with_a_long_word_does_not_scroll_sideways(new_context, live_stack):
+    chat = partner_page(new_context, live_stack, "320x640", greeting=f"Willkommen bei der {LONG_WORD}.")
+    page = chat.page
+    open_by_launcher(chat)
+    assert_inside_viewport(page, page.locator("cpsb-chat .intro p").first, "the greeting")
+    sideways = page.evaluate(
+        """() => { const s = document.querySelector('cpsb-chat').shadowRoot.querySelector('.scroller');
+                   return s.scrollWidth - s.clientWidth; }"""
+    )
+    assert sideways <= 1, f"the message area scrolls sideways by {sideways} px"
+    chat.assert_no_problems()
+
+
+def _luminance(rgb: str) -> float:
+    values = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+    lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    x, y = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (x + 0.05) / (y + 0.05)
+
+
+EDGES = """() => {
+    const root = document.querySelector('cpsb-chat').shadowRoot;
+    const style = (s) => getComputedStyle(root.querySelector(s));
+    return {send: style('.send').borderTopColor, composer: style('.composer').backgroundColor,
+            bubble: style('.msg-user .bubble').borderTopColor,
+            bubbleEdge: parseFloat(style('.msg-user .bubble').borderTopWidth), panel: style('.panel').backgroundColor,
+            header: style('.header').backgroundColor, headerText: style('.header h2').color};
+}"""
+
+
+def test_pale_primary_colour_keeps_send_and_your_messages_visible(new_context, live_stack):
+    """White is a valid primary colour: Send and the person's own messages still have an edge
+    (3:1 against the white around them, WCAG 1.4.11), and the header text reads."""
+    chat = partner_page(new_context, live_stack, "320x640", primary_color="#ffffff", urgent_color="#000000")
+    open_by_launcher(chat)
+    chat.ask_and_wait(QUESTION)
+    colours = chat.page.evaluate(EDGES)
+    assert contrast(colours["send"], colours["composer"]) >= 3, colours
+    assert colours["bubbleEdge"] >= 1 and contrast(colours["bubble"], colours["panel"]) >= 3, colours
+    assert contrast(colours["headerText"], colours["header"]) >= 4.5, colours
     chat.assert_no_problems()

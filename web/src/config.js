@@ -74,6 +74,12 @@ function toColor(value, fallback) {
   return /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i.test(v) ? v : fallback;
 }
 
+/** One of the allowed words, whatever its case and spaces ("Left" is left). */
+function oneOf(value, allowed, fallback) {
+  const v = String(value).trim().toLowerCase();
+  return allowed.has(v) ? v : fallback;
+}
+
 function toText(value, fallback, maxLength = 200) {
   if (typeof value !== "string") return fallback;
   const v = value.trim();
@@ -133,8 +139,8 @@ export function readConfig(script, serverDefaults, pageConfig) {
     greeting: toText(raw.greeting, DEFAULTS.greeting, 600),
     primaryColor: toColor(raw.primaryColor, DEFAULTS.primaryColor),
     urgentColor: toColor(raw.urgentColor, DEFAULTS.urgentColor),
-    position: POSITIONS.has(String(raw.position)) ? String(raw.position) : DEFAULTS.position,
-    storage: STORAGES.has(String(raw.storage)) ? String(raw.storage) : DEFAULTS.storage,
+    position: oneOf(raw.position, POSITIONS, DEFAULTS.position),
+    storage: oneOf(raw.storage, STORAGES, DEFAULTS.storage),
     privacyUrl: toText(raw.privacyUrl, "", 500),
     contactsUrl: toText(raw.contactsUrl, "", 500),
     copyMinChars: toInt(raw.copyMinChars, DEFAULTS.copyMinChars, 0, 100000),

@@ -1,7 +1,7 @@
 // The Cambridgeshire & Peterborough Safeguarding Partnership Board's chat widget.
 // One <script> tag adds it to a page; see web/README.md for the snippet and every option.
 import css from "./styles.css";
-import { findScript, readConfig, textOn } from "./config.js";
+import { contrast, findScript, readConfig, textOn } from "./config.js";
 import { Store } from "./store.js";
 import { Chat } from "./chat.js";
 import { decorateLink, plainText, renderMarkdown, safeUrl } from "./render.js";
@@ -101,6 +101,7 @@ class Widget {
     this.nodes = new Map(); // message id -> element in the log
     this.contacts = { ...config.contacts };
     this.madeInert = []; // the page's elements this widget made inert (and only those)
+    this.pageWatcher = null; // while the page is inert: makes what the page adds inert too
   }
 
   mount() {
@@ -131,6 +132,9 @@ class Widget {
     const wrap = el("aside", { className: "cpsb", "aria-label": `Chat: ${c.title}`, "data-position": c.position, "data-open": "false", lang: "en-GB", dir: "ltr" });
     wrap.style.setProperty("--p", c.primaryColor);
     wrap.style.setProperty("--on-p", textOn(c.primaryColor));
+    // Edges of what is filled with the primary colour on white (Send, the person's messages): a
+    // pale primary colour would leave them with no visible edge, so they get the text colour.
+    wrap.style.setProperty("--p-edge", contrast(c.primaryColor, "#ffffff") >= 3 ? c.primaryColor : textOn(c.primaryColor));
     wrap.style.setProperty("--u", c.urgentColor);
     wrap.style.setProperty("--on-u", textOn(c.urgentColor));
     wrap.style.setProperty("--z", String(c.zIndex));
@@ -140,7 +144,9 @@ class Widget {
     this.urgentPill = el("p", { className: "urgent-pill", hidden: !c.showUrgentWhenClosed });
     this.launcher = el("button", { type: "button", className: "launcher", "aria-expanded": "false", "aria-controls": "cpsb-panel" });
     this.launcher.innerHTML = ICON; // a constant: no outside text ever goes through innerHTML
-    this.launcher.appendChild(el("span", { text: c.launcherLabel }));
+    // A long label is cut to two lines on screen; the button's name (and its tooltip) is all of it.
+    this.launcher.title = c.launcherLabel;
+    this.launcher.appendChild(el("span", { className: "label", text: c.launcherLabel }));
     const dock = el("div", { className: "dock" }, [this.urgentPill, this.launcher]);
 
     // Open state: the panel.
@@ -149,7 +155,8 @@ class Widget {
       el("span", { "aria-hidden": "true", text: "×" }),
     ]);
     const header = el("div", { className: "header" }, [
-      el("h2", { id: "cpsb-title", text: c.title }),
+      // One line, cut with an ellipsis when long; screen readers (and the tooltip) get all of it.
+      el("h2", { id: "cpsb-title", title: c.title, text: c.title }),
       this.restartButton,
       this.closeButton,
     ]);
@@ -318,17 +325,52 @@ class Widget {
     const modal = this.isModal;
     if (modal) this.panel.setAttribute("aria-modal", "true");
     else this.panel.removeAttribute("aria-modal");
-    if (modal && !this.madeInert.length) {
-      for (const node of Array.from(document.documentElement.children)) {
-        // Never our own host, nor what the page had already made inert (that stays as it was).
-        if (node === this.host || node.tagName === "HEAD" || node.hasAttribute("inert")) continue;
-        node.setAttribute("inert", "");
-        this.madeInert.push(node);
-      }
-    } else if (!modal && this.madeInert.length) {
+    if (modal && !this.pageWatcher) {
+      // What the page adds while the panel is open (a cookie banner, a new <body>) becomes inert
+      // too; what it makes inert itself, or stops making inert, is followed.
+      this.pageWatcher = new MutationObserver((records) => this.pageChanged(records));
+      this.pageWatcher.observe(document.documentElement, { childList: true });
+      for (const node of Array.from(document.documentElement.children)) this.makeInert(node);
+    } else if (!modal && this.pageWatcher) {
+      this.pageWatcher.disconnect();
+      this.pageWatcher = null;
       for (const node of this.madeInert) node.removeAttribute("inert");
       this.madeInert = [];
     }
+  }
+
+  /** One of <html>'s children made inert, unless it is ours, <head> or already inert. */
+  makeInert(node) {
+    if (node.nodeType !== 1 || node === this.host || node.tagName === "HEAD") return;
+    if (!node.hasAttribute("inert")) {
+      node.setAttribute("inert", "");
+      if (!this.madeInert.includes(node)) this.madeInert.push(node);
+    }
+    // Set before watching, so the watcher only hears the page's own changes.
+    this.pageWatcher.observe(node, { attributes: true, attributeFilter: ["inert"] });
+  }
+
+  /** The page changed while its content is inert behind the panel. */
+  pageChanged(records) {
+    const html = document.documentElement;
+    for (const record of records) {
+      if (record.type === "childList") {
+        for (const node of Array.from(record.addedNodes)) {
+          if (node.parentNode === html) this.makeInert(node);
+        }
+      } else if (record.target.parentNode === html) {
+        const node = record.target;
+        if (node.hasAttribute("inert")) {
+          // The page made it inert itself: it stays inert when the panel closes.
+          this.madeInert = this.madeInert.filter((n) => n !== node);
+        } else {
+          // The page gave it back (its own dialog closed, say): inert again until the panel
+          // closes, and not inert after that, as the page wants.
+          this.makeInert(node);
+        }
+      }
+    }
+    this.pageWatcher.takeRecords(); // our own changes just now
   }
 
   /** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
