@@ -194,6 +194,7 @@ class ChatPage:
                     tag: el.tagName.toLowerCase(),
                     text: (el.innerText || el.value || '').trim(),
                     label: el.getAttribute('aria-label') || '',
+                    name: el.getAttribute('aria-label') || (el.innerText || el.value || '').trim(),
                     className: el.className || '',
                     inWidget: el.getRootNode() !== document,
                     outline: style.outlineStyle + ' ' + style.outlineWidth,

@@ -54,7 +54,7 @@ def test_keyboard_only_flow(open_chat):
     page.keyboard.press("Enter")
     expect(chat.panel).to_be_visible()
     expect(chat.user_messages).to_have_count(2)
-    restart = press_until(chat, "Shift+Tab", lambda a: a["text"] == "Start again", "Start again")
+    restart = press_until(chat, "Shift+Tab", lambda a: a["name"] == "Start again", "Start again")
     assert_focus_visible(restart)
     page.keyboard.press("Enter")
     expect(chat.log.locator(".msg")).to_have_count(0)

@@ -150,7 +150,11 @@ class Widget {
     const dock = el("div", { className: "dock" }, [this.urgentPill, this.launcher]);
 
     // Open state: the panel.
-    this.restartButton = el("button", { type: "button", className: "restart", text: "Start again" });
+    // On a narrow phone only its arrow shows, leaving the title room for two lines; its name stays.
+    this.restartButton = el("button", { type: "button", className: "restart", "aria-label": "Start again", title: "Start again" }, [
+      el("span", { className: "icon", "aria-hidden": "true", text: "↺" }),
+      el("span", { className: "words", text: "Start again" }),
+    ]);
     this.closeButton = el("button", { type: "button", className: "close", "aria-label": "Close chat", title: "Close chat" }, [
       el("span", { "aria-hidden": "true", text: "×" }),
     ]);
