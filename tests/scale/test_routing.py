@@ -1,5 +1,7 @@
 """Several Rasa instances serving the same conversations, through nginx or directly."""
 import asyncio
+import re
+import urllib.parse
 
 import pytest
 import requests
@@ -91,6 +93,27 @@ def test_nginx_serves_the_widget_pointing_at_itself(scale):
     assert f'"serverUrl": "{scale.config.public_url}"' in widget.text
     health = requests.get(f"{scale.config.public_url}/", timeout=10)
     assert health.status_code == 200 and "Rasa" in health.text
+
+
+def test_nginx_serves_the_privacy_notice_the_widget_links_to(scale):
+    """The widget resolves its privacy link against the address it was loaded from: nginx.
+    The notice, and every file of ours it loads, must come through nginx from web/server.py."""
+    base = scale.config.public_url
+    contacts = requests.get(f"{base}/contacts.json", timeout=10).json()
+    link = urllib.parse.urljoin(f"{base}/widget.js", contacts["privacy_url"])
+    assert link.startswith(base)
+    page = requests.get(link, timeout=10)
+    assert page.status_code == 200, (link, page.status_code, page.text[:200])
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["X-Upstream"] == str(scale.config.web_server)
+    assert "How we use and protect your conversations" in page.text
+    assert "Content-Security-Policy" in page.headers
+    loaded = re.findall(r'<(?:link[^>]*href|script[^>]*src)="(/[^"]*)"', page.text)
+    assert "/widget.js" in loaded and any(path.endswith(".css") for path in loaded), loaded
+    for path in loaded:
+        found = requests.get(f"{base}{path}", timeout=10)
+        assert found.status_code == 200, (path, found.status_code)
+        assert found.headers["X-Upstream"] == str(scale.config.web_server), path
 
 
 def test_nginx_rate_limit_answers_in_json(scale, scale_dir):
