@@ -72,16 +72,31 @@ def test_socketio_through_nginx_stays_on_one_instance(scale, transports):
 
 
 def test_nginx_refuses_origins_not_on_the_allow_list(scale):
+    """nginx itself refuses, before any Rasa instance sees the request: Rasa refuses the same
+    origins with the same words, so the proof is that no upstream answered (nginx adds
+    X-Upstream, the upstream's address, to every proxied reply in the tests)."""
     url = rest_url(scale.config.public_url)
+    partner = f"http://localhost:{scale.config.partner_port}"
     refused = requests.post(url, json={"sender": new_sender(), "message": "hello"},
                             headers={"Origin": "http://evil.example"}, timeout=10)
     assert refused.status_code == 403
+    assert "X-Upstream" not in refused.headers, refused.headers  # nginx's own reply
     assert refused.headers["Content-Type"].startswith("application/json")
     assert "not allowed" in refused.json()["error"]
     allowed = requests.post(url, json={"sender": new_sender(), "message": "hello"},
-                            headers={"Origin": f"http://localhost:{scale.config.partner_port}"},
-                            timeout=30)
+                            headers={"Origin": partner}, timeout=30)
     assert allowed.status_code == 200 and allowed.json()
+    assert allowed.headers["X-Upstream"] in {str(a) for a in scale.config.rasa}
+
+    # socket.io's first request, as a browser sends it with long-polling.
+    polling = f"{scale.config.public_url}/socket.io/?EIO=4&transport=polling"
+    refused = requests.get(polling, headers={"Origin": "http://evil.example"}, timeout=10)
+    assert refused.status_code == 403
+    assert "X-Upstream" not in refused.headers, refused.headers
+    assert "not allowed" in refused.json()["error"]
+    opened = requests.get(polling, headers={"Origin": partner}, timeout=10)
+    assert opened.status_code == 200 and '"sid"' in opened.text
+    assert opened.headers["X-Upstream"] in {str(a) for a in scale.config.rasa}
     with pytest.raises(socketio.exceptions.ConnectionError):
         asyncio.run(converse(scale.config.public_url, "http://evil.example", ["hello"]))
 
