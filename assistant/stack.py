@@ -1,8 +1,10 @@
 """Starts and stops the assistant's processes: the action server, Rasa and the web pages.
 
-`make run` uses it to run everything on one machine (Ctrl-C stops every process it started);
+`make run` uses it to run everything on one machine (Ctrl-C, SIGTERM or closing the terminal
+stops every process it started);
 the live tests use it on free ports with their own conversation store.
 """
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, Iterator, List, Optional
 
 from assistant import settings
 
@@ -76,12 +78,30 @@ class Service:
 
 
 def stop_all(services: Iterable[Service]) -> None:
-    """Asks every service to stop at once, then waits: a short grace period is enough for all."""
+    """Asks every service to stop at once, then waits: a short grace period is enough for all.
+    Ctrl-C is ignored meanwhile, so a second one cannot leave a service running."""
     services = list(services)
-    for service in services:
-        service.send_signal()
-    for service in services:
-        service.stop()
+    with interrupts_ignored():
+        for service in services:
+            service.send_signal()
+        for service in services:
+            service.stop()
+
+
+@contextlib.contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C (SIGINT) has no effect inside: for stopping, which must reach every process. The
+    services run in sessions of their own, so the terminal's Ctrl-C never reaches them: only
+    this process can stop them. (Signal handlers belong to the main thread; elsewhere this
+    does nothing.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 @dataclass
@@ -149,11 +169,31 @@ def build_services(
     }
 
 
-def stop_on_sigterm() -> threading.Event:
-    """An event set by SIGTERM, installed before anything starts, so a stop while services are
-    still starting still reaches the caller's clean-up."""
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM (a supervisor's stop) or SIGHUP (the terminal was closed),
+    installed before anything starts, so a stop while services are still starting still
+    reaches the caller's clean-up. Without it either signal would end this process at once and
+    leave every service running, each in its own session.
+
+    Ctrl-C still raises KeyboardInterrupt (it interrupts a start that is waiting for a
+    service), once: from then on it is ignored, so a second Ctrl-C cannot break off the clean-up.
+    """
     requested = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: requested.set())
+
+    def on_stop(*_) -> None:
+        requested.set()
+
+    def on_interrupt(*_) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        requested.set()
+        raise KeyboardInterrupt
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, on_stop)
+    signal.signal(signal.SIGINT, on_interrupt)
     return requested
 
 
@@ -175,7 +215,7 @@ def main() -> None:
     (ROOT / "var").mkdir(exist_ok=True)
     ports = Ports.from_settings()
     services = build_services(ports)
-    stop_requested = stop_on_sigterm()
+    stop_requested = stop_on_signals()
     try:
         for service in services.values():
             service.start()

@@ -6,7 +6,8 @@ machine (the defaults: everything on loopback) or spread over several: each mach
 parts named in SCALE_ROLES, and of the Rasa instances and action servers listed it starts those
 whose address is one of its own.
 
-    python scripts/scale/topology.py run          # `make run-scale`: start, print the URL, Ctrl-C stops
+    python scripts/scale/topology.py run          # `make run-scale`: start, print the URL; Ctrl-C,
+                                                  # SIGTERM or closing the terminal stops it all
     python scripts/scale/topology.py nginx-conf   # print the nginx.conf these settings give
 
 Settings (all optional; defaults in brackets):
@@ -334,7 +335,9 @@ class Process(stack.Service):
             time.sleep(0.2)
         raise TimeoutError(f"{self.name} was not ready within {timeout:.0f} s{self._log_hint()}")
 
-    def stop(self, sig: Optional[int] = None, timeout: float = 30) -> None:
+    def request_stop(self, sig: Optional[int] = None) -> None:
+        """Sends the stop signal (to the main process, which stops its own children; SIGKILL
+        to the whole group) without waiting."""
         if not self.running():
             return
         sig = sig or self.stop_signal
@@ -343,12 +346,27 @@ class Process(stack.Service):
                 os.killpg(self.process.pid, sig)
             else:
                 os.kill(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def wait_stopped(self, timeout: float = 30) -> None:
+        """Waits for a stop already asked for; past the timeout, kills the whole group."""
+        if self.process is None:
+            return
+        try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             self.process.wait()
-        except ProcessLookupError:
-            self.process.wait()
+
+    def stop(self, sig: Optional[int] = None, timeout: float = 30) -> None:
+        if not self.running():
+            return
+        self.request_stop(sig)
+        self.wait_stopped(timeout)
 
 
 def _chown(path: Path, user: str) -> None:
@@ -630,9 +648,17 @@ class Topology:
             if "postgres" in names:
                 self._bootstrap_postgres()
 
-    def stop(self) -> None:
-        for service in reversed(list(self.services.values())):
-            service.stop()
+    def stop(self, timeout: float = 30) -> None:
+        """Asks every part to stop first, then waits for each (killing what outlives the
+        timeout). Ctrl-C is ignored meanwhile: the parts run in sessions of their own, which the
+        terminal's Ctrl-C does not reach, so a second Ctrl-C that broke off this loop would
+        leave PostgreSQL, Redis or the action server running with nobody to stop them."""
+        services = list(reversed(list(self.services.values())))
+        with stack.interrupts_ignored():
+            for service in services:
+                service.request_stop()
+            for service in services:
+                service.wait_stopped(timeout)
 
     def rasa_services(self) -> List[Process]:
         return [s for n, s in self.services.items() if n.startswith("rasa-")]
@@ -651,7 +677,9 @@ def run(config: ScaleSettings) -> None:
     topology = Topology(config)
     if not topology.services:
         raise SystemExit("Nothing to run here: check SCALE_ROLES and the hosts in .env.")
-    stop_requested = stack.stop_on_sigterm()
+    # SIGTERM and SIGHUP (the terminal closed) end the wait below; Ctrl-C raises once, then is
+    # ignored until everything has stopped.
+    stop_requested = stack.stop_on_signals()
     try:
         topology.start()
         print("\nScale-out topology running here:", flush=True)

@@ -1,0 +1,93 @@
+"""scripts/scale/topology.py without PostgreSQL, Redis or nginx: the settings, the nginx.conf they
+give, the web pages where SCALE_WEB_SERVER says, and stopping (tests/scale/ runs the whole)."""
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts" / "scale"))
+
+import topology  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_scale_settings(monkeypatch):
+    """Each test sets what it needs; nothing comes from the machine's .env or environment."""
+    for name in ("WEB_PORT", "PARTNER_PORT", "SCALE_WEB_SERVER", "SCALE_TRUSTED_PROXIES",
+                 "SCALE_ROLES", "ALLOWED_ORIGINS", "POSTGRES_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _settings(tmp_path, **overrides) -> "topology.ScaleSettings":
+    values = dict(state_dir=tmp_path, roles=frozenset({"web"}), postgres_password="unused")
+    values.update(overrides)
+    return topology.ScaleSettings.from_env(**values)
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=5) as reply:
+        return reply.status
+
+
+# ------------------------------------------------------------------------------ stopping
+SLOW_TO_STOP = """
+import signal, sys, time
+def stop(*_):
+    time.sleep(3)  # nginx finishing its requests, PostgreSQL writing its checkpoint
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+print("ready", flush=True)
+time.sleep(120)
+"""
+QUICK_TO_STOP = "import time; print('ready', flush=True); time.sleep(120)"
+
+
+def test_a_second_ctrl_c_while_stopping_still_stops_every_part(tmp_path):
+    """Ctrl-C twice: the first starts the stop, the second arrives while the first part
+    (nginx) takes its time. Every part must still be asked to stop and be waited for; the
+    parts run in sessions of their own, so nothing else would stop them."""
+    stack = topology.Topology(_settings(tmp_path, roles=frozenset()))
+    stack.logs.mkdir(parents=True)
+    for name in ("postgres", "redis", "actions-0", "rasa-0"):
+        stack.services[name] = topology.Process(
+            name=name, command=[sys.executable, "-c", QUICK_TO_STOP], health_url="",
+            log_path=stack.logs / f"{name}.log")
+    stack.services["nginx"] = topology.Process(  # the last started, so the first stopped
+        name="nginx", command=[sys.executable, "-c", SLOW_TO_STOP], health_url="",
+        log_path=stack.logs / "nginx.log")
+    processes = []
+    try:
+        for service in stack.services.values():
+            service.start()
+            processes.append(service.process)
+        for service in stack.services.values():
+            deadline = time.monotonic() + 20
+            while "ready" not in service.log_path.read_text():
+                assert time.monotonic() < deadline, f"{service.name} did not start"
+                time.sleep(0.05)
+
+        handler_before = signal.getsignal(signal.SIGINT)
+        second_ctrl_c = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        second_ctrl_c.start()
+        interrupted = False
+        try:
+            stack.stop()
+        except KeyboardInterrupt:
+            interrupted = True
+        second_ctrl_c.join()
+        still_running = [s.name for s in stack.services.values() if s.running()]
+        assert not interrupted, f"the second Ctrl-C broke off the stop; left running: {still_running}"
+        assert not still_running
+        assert signal.getsignal(signal.SIGINT) is handler_before
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
