@@ -17,7 +17,8 @@ Settings (all optional; defaults in brackets):
                             calls action server i modulo their number
     SCALE_LISTEN            where nginx listens [127.0.0.1:8000]
     SCALE_PUBLIC_URL        the address browsers use for nginx [http://localhost:<nginx port>]
-    SCALE_WEB_SERVER        web/server.py's Board site, for nginx [127.0.0.1:WEB_PORT]
+    SCALE_WEB_SERVER        web/server.py's Board site: where it listens (address and port)
+                            and where nginx finds it [127.0.0.1:WEB_PORT]
     POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD
                             [127.0.0.1, 5433, rasa, rasa, a random one kept in the state folder]
     POSTGRES_ALLOW          other networks that may reach a PostgreSQL started here (CIDR,...) []
@@ -134,9 +135,8 @@ class ScaleSettings:
     actions: List[Address]
     listen: Address
     public_url: str
-    web_port: int
     partner_port: int
-    web_server: Address
+    web_server: Address  # web/server.py's Board site: where it listens, where nginx sends
     allowed_origins: List[str]
     postgres: Address
     postgres_db: str
@@ -161,7 +161,10 @@ class ScaleSettings:
         state_dir = Path(overrides.pop("state_dir", None) or get("SCALE_STATE_DIR", str(ROOT / "var" / "scale")))
         if not state_dir.is_absolute():
             state_dir = ROOT / state_dir
-        web_port = overrides.pop("web_port", None) or get_int("WEB_PORT", 8080)
+        # SCALE_WEB_SERVER decides both where web/server.py listens and where nginx finds it;
+        # WEB_PORT only gives its default port.
+        web_server = overrides.pop("web_server", None) or parse_address(
+            get("SCALE_WEB_SERVER", f"127.0.0.1:{get_int('WEB_PORT', 8080)}"), "SCALE_WEB_SERVER")
         partner_port = overrides.pop("partner_port", None) or get_int("PARTNER_PORT", 8081)
         listen = overrides.pop("listen", None) or parse_address(get("SCALE_LISTEN", "127.0.0.1:8000"), "SCALE_LISTEN")
         roles = frozenset(r.strip() for r in get("SCALE_ROLES", ",".join(ALL_ROLES)).split(",") if r.strip())
@@ -178,10 +181,9 @@ class ScaleSettings:
             actions=parse_addresses(get("SCALE_ACTION_SERVERS", "127.0.0.1:5056"), "SCALE_ACTION_SERVERS"),
             listen=listen,
             public_url=get("SCALE_PUBLIC_URL", f"http://localhost:{listen.port}").rstrip("/"),
-            web_port=web_port,
             partner_port=partner_port,
-            web_server=parse_address(get("SCALE_WEB_SERVER", f"127.0.0.1:{web_port}"), "SCALE_WEB_SERVER"),
-            allowed_origins=settings.allowed_origins(web_port, partner_port),
+            web_server=web_server,
+            allowed_origins=settings.allowed_origins(web_server.port, partner_port),
             postgres=Address(postgres_host, get_int("POSTGRES_PORT", 5433)),
             postgres_db=get("POSTGRES_DB", "rasa"),
             postgres_user=get("POSTGRES_USER", "rasa"),
@@ -201,6 +203,11 @@ class ScaleSettings:
         if not config.postgres_password:
             config.postgres_password = config._local_password()
         return config
+
+    @property
+    def web_port(self) -> int:
+        """The Board's site's port: SCALE_WEB_SERVER's."""
+        return self.web_server.port
 
     def _local_password(self) -> str:
         """A random password for a PostgreSQL this machine starts, kept in the state folder."""
@@ -417,11 +424,13 @@ class Topology:
                 if is_local(address.host):
                     self.services[f"rasa-{i}"] = self.rasa_process(i)
         if self._runs("web") and is_local(c.web_server.host):
+            # Where nginx sends /widget.js: the Board's site listens there (address and port),
+            # and is ready when it answers there.
             self.services["web"] = Process(
-                name="web pages",
+                name=f"web pages {c.web_server}",
                 command=[str(BIN / "python"), "web/server.py"],
-                health_url=f"http://127.0.0.1:{c.web_port}/healthz",
-                env={"WEB_PORT": str(c.web_port), "PARTNER_PORT": str(c.partner_port),
+                health_url=c.web_server.url("/healthz"),
+                env={"WEB_PORT": str(c.web_server.port), "PARTNER_PORT": str(c.partner_port),
                      "RASA_URL": c.public_url, "WEB_HOST": c.web_server.host},
                 log_path=self.logs / "web.log",
             )

@@ -26,7 +26,6 @@ def scale_settings(state_dir: Path, **overrides) -> "topology.ScaleSettings":
         rasa=[topology.Address("127.0.0.1", free_port()) for _ in range(2)],
         actions=[topology.Address("127.0.0.1", free_port())],
         listen=topology.Address("127.0.0.1", free_port()),
-        web_port=web,
         partner_port=partner,
         web_server=topology.Address("127.0.0.1", web),
         postgres=topology.Address("127.0.0.1", free_port()),

@@ -36,6 +36,49 @@ def _get(url: str) -> int:
         return reply.status
 
 
+# ------------------------------------------------------------------------------ the web pages
+def test_web_pages_on_another_local_address_are_seen_ready_there(tmp_path):
+    """SCALE_WEB_SERVER on one of this machine's addresses other than 127.0.0.1 (a private
+    network address; here 127.0.0.2): the pages listen there, and the readiness check must ask
+    there, not 127.0.0.1, or the topology never starts."""
+    port = free_port()
+    config = _settings(tmp_path, web_server=topology.Address("127.0.0.2", port),
+                       partner_port=free_port())
+    stack = topology.Topology(config)
+    web = stack.services["web"]
+    try:
+        stack.prepare()
+        web.start()
+        web.wait_ready(timeout=20)
+        assert _get(f"http://127.0.0.2:{port}/healthz") == 200
+    finally:
+        stack.stop()
+
+
+def test_web_pages_listen_on_the_port_of_scale_web_server_where_nginx_sends(tmp_path, monkeypatch):
+    """WEB_PORT and SCALE_WEB_SERVER disagree: SCALE_WEB_SERVER decides, for the pages and for
+    nginx alike (else nginx proxies to a port nothing listens on: 502 for /widget.js)."""
+    port, other = free_port(), free_port()
+    monkeypatch.setenv("WEB_PORT", str(other))
+    monkeypatch.setenv("SCALE_WEB_SERVER", f"127.0.0.1:{port}")
+    monkeypatch.setenv("PARTNER_PORT", str(free_port()))
+    config = _settings(tmp_path)
+    conf = config.nginx_conf(tmp_path)
+    assert f"upstream web_pages {{\n        server 127.0.0.1:{port};" in conf
+    stack = topology.Topology(config)
+    web = stack.services["web"]
+    try:
+        stack.prepare()
+        web.start()
+        web.wait_ready(timeout=20)
+        assert _get(f"http://127.0.0.1:{port}/healthz") == 200
+        assert _get(f"http://127.0.0.1:{port}/privacy.html") == 200
+    finally:
+        stack.stop()
+    # The Board's demo page there may use the assistant (the default allowed origins).
+    assert f"http://localhost:{port}" in config.allowed_origins
+
+
 # ------------------------------------------------------------------------------ stopping
 SLOW_TO_STOP = """
 import signal, sys, time
