@@ -19,6 +19,8 @@ Settings (all optional; defaults in brackets):
     SCALE_PUBLIC_URL        the address browsers use for nginx [http://localhost:<nginx port>]
     SCALE_WEB_SERVER        web/server.py's Board site: where it listens (address and port)
                             and where nginx finds it [127.0.0.1:WEB_PORT]
+    SCALE_TRUSTED_PROXIES   load balancers in front of nginx whose X-Forwarded-For gives the
+                            client's address (addresses or CIDR,...) [none]
     POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD
                             [127.0.0.1, 5433, rasa, rasa, a random one kept in the state folder]
     POSTGRES_ALLOW          other networks that may reach a PostgreSQL started here (CIDR,...) []
@@ -96,6 +98,19 @@ def parse_addresses(value: str, name: str) -> List[Address]:
     return addresses
 
 
+def parse_networks(value: str, name: str) -> List[str]:
+    """Addresses or networks (CIDR), comma-separated, each checked and written out plainly."""
+    networks = []
+    for entry in (v.strip() for v in value.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(entry, strict=False)))
+        except ValueError:
+            raise SystemExit(f"{name}: {entry!r} is not an IP address or network (CIDR)") from None
+    return networks
+
+
 def local_addresses() -> set:
     found = set()
     try:
@@ -151,6 +166,7 @@ class ScaleSettings:
     socket_rate_per_minute: int
     socket_rate_burst: int
     lock_lifetime: int
+    trusted_proxies: List[str] = field(default_factory=list)
     debug_headers: bool = False
     rasa_extra_env: Dict[str, str] = field(default_factory=dict)
 
@@ -197,6 +213,7 @@ class ScaleSettings:
             socket_rate_per_minute=get_int("SCALE_SOCKET_RATE_PER_MINUTE", 600),
             socket_rate_burst=get_int("SCALE_SOCKET_RATE_BURST", 100),
             lock_lifetime=get_int("TICKET_LOCK_LIFETIME", 15),
+            trusted_proxies=parse_networks(get("SCALE_TRUSTED_PROXIES", ""), "SCALE_TRUSTED_PROXIES"),
         )
         values.update(overrides)
         config = cls(**values)
@@ -263,10 +280,22 @@ class ScaleSettings:
             "socket_rate_per_minute": str(max(1, self.socket_rate_per_minute)),
             "socket_rate_burst": str(max(0, self.socket_rate_burst)),
             "debug_header": "        add_header X-Upstream $upstream_addr always;" if self.debug_headers else "",
+            "real_ip": self._real_ip(),
             "origin_refused_json": _nginx_json({"error": "This site is not allowed to use the assistant."}),
             "rate_limited_json": _nginx_json([{"recipient_id": None, "text": rate_limited_text()}]),
         }
         return render(NGINX_TEMPLATE.read_text(encoding="utf-8"), values)
+
+    def _real_ip(self) -> str:
+        """With load balancers in front (SCALE_TRUSTED_PROXIES), the client's address is the
+        last one in X-Forwarded-For that none of them wrote: the rate limits, ip_hash and the
+        address passed on to Rasa use it. None by default: X-Forwarded-For is not believed."""
+        if not self.trusted_proxies:
+            return "        # No load balancer in front (SCALE_TRUSTED_PROXIES is empty): X-Forwarded-For is not read."
+        lines = ["        # Load balancers in front (SCALE_TRUSTED_PROXIES): the client's address comes from them."]
+        lines += [f"        set_real_ip_from {network};" for network in self.trusted_proxies]
+        lines += ["        real_ip_header X-Forwarded-For;", "        real_ip_recursive on;"]
+        return "\n".join(lines)
 
 
 def rate_limited_text() -> str:

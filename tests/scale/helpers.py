@@ -1,4 +1,5 @@
 """Talking to the scale-out topology, and reading what PostgreSQL stored."""
+import http.client
 import json
 import random
 import threading
@@ -37,8 +38,9 @@ def new_sender(prefix: str = "scale") -> str:
 
 
 def visitor() -> Dict[str, str]:
-    """A visitor's address as nginx would pass it on (TEST-NET-2), so the per-address limits
-    inside Rasa see many visitors."""
+    """A visitor's address as nginx would pass it on (TEST-NET-2), for messages sent straight
+    to a Rasa instance. Through nginx, nginx adds the address it sees after it, and Rasa reads
+    that one (the tests turn Rasa's per-address limit off: everything comes from loopback)."""
     return {"X-Forwarded-For": f"198.51.100.{random.randint(1, 254)}"}
 
 
@@ -71,6 +73,44 @@ def post(url: str, sender: str, text: str, timeout: float = 30) -> Sent:
                     response.headers.get("X-Upstream", ""))
     except requests.RequestException:
         return Sent(text, started, time.monotonic(), None, None)
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: "http.client.HTTPMessage"
+    replies: object
+
+    @property
+    def upstream(self) -> str:
+        """The Rasa instance that answered ("" when nginx answered itself)."""
+        return self.headers.get("X-Upstream", "")
+
+    @property
+    def answered(self) -> bool:
+        return (self.status == 200 and bool(self.replies)
+                and NO_REPLY_WORDS not in " ".join(r.get("text") or "" for r in self.replies))
+
+
+def post_from(address, source: str, forwarded_for: str, text: str = "hello") -> Reply:
+    """A REST message to `address` (a topology.Address) sent from the local address `source`,
+    as a load balancer there would pass on a client's message (X-Forwarded-For)."""
+    connection = http.client.HTTPConnection(address.connect_host, address.port, timeout=30,
+                                            source_address=(source, 0))
+    try:
+        connection.request("POST", "/webhooks/rest/webhook",
+                           body=json.dumps({"sender": new_sender("balanced"), "message": text}),
+                           headers={"Content-Type": "application/json",
+                                    "X-Forwarded-For": forwarded_for})
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    try:
+        replies = json.loads(body)
+    except ValueError:
+        replies = None
+    return Reply(response.status, response.headers, replies)
 
 
 def rest_url(base: str) -> str:

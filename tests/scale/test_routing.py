@@ -8,7 +8,7 @@ import requests
 import socketio
 
 from tests.scale.helpers import (NO_REPLY_WORDS, Store, Traffic, check_conversation, new_sender,
-                                 post, rest_url, user_texts)
+                                 post, post_from, rest_url, user_texts)
 from tests.socketio_client import converse
 
 import topology
@@ -164,3 +164,64 @@ def _free_port():
     from tests.conftest import free_port
 
     return free_port()
+
+
+# ------------------------------------------------------------------------------ behind a load balancer
+# The load balancer in front of nginx is 127.0.0.2 here (this machine's loopback network has
+# every 127.x address); a client that is not the load balancer connects from 127.0.0.3.
+BALANCER, NOT_A_BALANCER = "127.0.0.2", "127.0.0.3"
+
+
+def _behind_a_balancer(scale, scale_dir, name: str, **changes) -> "topology.Topology":
+    config = topology.ScaleSettings(**{
+        **scale.config.__dict__,
+        "state_dir": scale_dir / name,
+        "listen": topology.Address("127.0.0.1", _free_port()),
+        "roles": frozenset({"nginx"}),
+        "trusted_proxies": [f"{BALANCER}/32"],
+        **changes,
+    })
+    return topology.Topology(config)
+
+
+def test_nginx_behind_a_load_balancer_limits_each_client_not_the_balancer(scale, scale_dir):
+    """SCALE_TRUSTED_PROXIES lists the balancer: nginx's rate limit counts each client whose
+    address the balancer forwards, and only the balancer is believed."""
+    front = _behind_a_balancer(scale, scale_dir, "balanced-nginx", rate_per_minute=6, rate_burst=2)
+    front.start()
+    try:
+        listen = front.config.listen
+        first = [post_from(listen, BALANCER, "203.0.113.10") for _ in range(4)]
+        second = post_from(listen, BALANCER, "203.0.113.20")
+        # Not the balancer: what it writes in X-Forwarded-For is not believed.
+        forged = [post_from(listen, NOT_A_BALANCER, f"203.0.113.{30 + i}") for i in range(4)]
+    finally:
+        front.stop()
+    assert [r.status for r in first] == [200, 200, 200, 429], [r.status for r in first]
+    assert first[3].upstream == "" and first[3].headers["Retry-After"] == "60"  # nginx's limit
+    assert second.status == 200 and second.upstream, "another client behind the balancer was limited"
+    assert [r.status for r in forged] == [200, 200, 200, 429], [r.status for r in forged]
+
+
+def test_rasa_behind_a_load_balancer_limits_each_client_it_forwards(scale, scale_dir):
+    """Rasa's own per-address limit (assistant/channels.py) sees, through nginx, the address
+    the balancer forwarded; a client that is not the balancer cannot choose its address by
+    writing X-Forwarded-For. A third Rasa instance with a limit of 3 messages a minute."""
+    address = topology.Address("127.0.0.1", _free_port())
+    front = _behind_a_balancer(
+        scale, scale_dir, "balanced-rasa", roles=frozenset({"rasa", "nginx"}), rasa=[address],
+        rasa_extra_env={"RATE_LIMIT_PER_MINUTE": "1000", "RATE_LIMIT_PER_IP_PER_MINUTE": "3"})
+    front.start()
+    try:
+        listen = front.config.listen
+        first = [post_from(listen, BALANCER, "203.0.113.40") for _ in range(4)]
+        second = post_from(listen, BALANCER, "203.0.113.50")
+        forged = [post_from(listen, NOT_A_BALANCER, f"203.0.113.{60 + i}") for i in range(4)]
+    finally:
+        front.stop()
+    assert [r.status for r in first] == [200, 200, 200, 429], [(r.status, r.replies) for r in first]
+    assert first[3].upstream == str(address), "Rasa's limit, not nginx's"
+    assert "wait a minute" in first[3].replies[0]["text"]
+    assert second.status == 200 and second.answered, (second.status, second.replies)
+    assert [r.status for r in forged] == [200, 200, 200, 429], "a forged X-Forwarded-For was believed"
+    assert forged[3].upstream == str(address)

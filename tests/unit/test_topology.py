@@ -134,3 +134,29 @@ def test_a_second_ctrl_c_while_stopping_still_stops_every_part(tmp_path):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+# ------------------------------------------------------------------------------ nginx.conf
+def test_nginx_believes_no_forwarded_address_by_default(tmp_path):
+    conf = _settings(tmp_path).nginx_conf(tmp_path)
+    for directive in ("set_real_ip_from", "real_ip_header", "real_ip_recursive"):
+        assert directive not in conf
+
+
+def test_load_balancers_in_scale_trusted_proxies_give_nginx_the_client_address(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCALE_TRUSTED_PROXIES", "10.0.1.0/24, 192.0.2.7 ,2001:db8::/32,")
+    conf = _settings(tmp_path).nginx_conf(tmp_path)
+    server = conf.split("    server {", 1)[1].split("        location", 1)[0]
+    lines = [line.strip() for line in server.splitlines()]
+    for expected in ("set_real_ip_from 10.0.1.0/24;", "set_real_ip_from 192.0.2.7/32;",
+                     "set_real_ip_from 2001:db8::/32;", "real_ip_header X-Forwarded-For;",
+                     "real_ip_recursive on;"):
+        assert expected in lines, server
+        assert conf.count(expected) == 1
+    assert sum(line.startswith("set_real_ip_from") for line in lines) == 3
+
+
+def test_a_bad_scale_trusted_proxies_entry_stops_at_start_up(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCALE_TRUSTED_PROXIES", "10.0.1.0/24,balancer.internal")
+    with pytest.raises(SystemExit, match="SCALE_TRUSTED_PROXIES: 'balancer.internal' is not"):
+        _settings(tmp_path)
