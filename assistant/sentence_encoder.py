@@ -102,38 +102,64 @@ class WordPieceTokenizer:
         return [self.start] + ids[: max_tokens - 2] + [self.end]
 
 
+# _layer_norm, _softmax and _gelu overwrite their input (a fresh block nothing else reads): in
+# place, each step saves an allocation and a pass over memory.
 def _layer_norm(x, weight, bias):
-    mean = x.mean(-1, keepdims=True)
-    variance = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(variance + LAYER_NORM_EPS) * weight + bias
+    x -= x.mean(-1, keepdims=True)
+    variance = np.square(x).mean(-1, keepdims=True)
+    variance += LAYER_NORM_EPS
+    x /= np.sqrt(variance)
+    x *= weight
+    x += bias
+    return x
 
 
-# erf by Abramowitz and Stegun 7.1.26 (error under 1.5e-7, below float32's resolution here), from
+def _softmax(scores):
+    scores -= scores.max(-1, keepdims=True)
+    np.exp(scores, out=scores)
+    scores /= scores.sum(-1, keepdims=True)
+    return scores
+
+
+def _dense(x, weight, bias, residual=None):
+    y = x @ weight
+    y += bias
+    if residual is not None:
+        y += residual
+    return y
+
+
+# erfc by Abramowitz and Stegun 7.1.26 (error under 1.5e-7, below float32's resolution here), from
 # vectorised arithmetic: SciPy's erf made GELU cost 18.5 ms on one layer's 736 x 1536 block, more
-# than the matrix product before it (3.8 ms); this takes 6.4 ms.
-_ERF_P = np.float32(0.3275911)
-_ERF_A = tuple(np.float32(a) for a in
+# than the matrix product before it (3.8 ms). With z = |x| / sqrt(2), erfc(z) = t * poly(t) *
+# exp(-z^2) where t = 1 / (1 + p z); p and the coefficients have GELU's 1 / sqrt(2) and -1/2
+# folded in, so that no step needs a pass of its own for them.
+_ERF_P = np.float32(0.3275911 / np.sqrt(2.0))
+_ERF_A = tuple(np.float32(-0.5 * a) for a in
                (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
 
 
 def _gelu(x):
-    """BERT's GELU, x * Phi(x) with Phi from erf (not the tanh approximation)."""
-    z = np.abs(x) * np.float32(1 / np.sqrt(2.0))
-    t = 1.0 / (1.0 + _ERF_P * z)
-    tail = np.full_like(x, _ERF_A[0])  # becomes 1 - erf(z)
+    """BERT's GELU, x * Phi(x) with Phi from erf (not the tanh approximation), in place.
+
+    Written as max(x, 0) - |x| * erfc(|x| / sqrt(2)) / 2, which is x * Phi(x) for either sign of
+    x with no sign fix-up: 20 passes over the block instead of 24, about 0.8x the time.
+    """
+    magnitude = np.abs(x)
+    t = magnitude * _ERF_P
+    t += np.float32(1)
+    np.divide(np.float32(1), t, out=t)
+    tail = t * _ERF_A[0]  # becomes -|x| * erfc(|x| / sqrt(2)) / 2
     for a in _ERF_A[1:]:
-        tail *= t
         tail += a
-    tail *= t
-    np.square(z, out=z)
-    np.negative(z, out=z)
-    tail *= np.exp(z, out=z)
-    # Phi(x) = 1/2 + sign(x) * (1/2 - Phi(-|x|)), where Phi(-|x|) = tail / 2
-    tail *= np.float32(-0.5)
-    tail += np.float32(0.5)
-    np.copysign(tail, x, out=tail)
-    tail += np.float32(0.5)
-    return x * tail
+        tail *= t
+    np.square(magnitude, out=t)
+    t *= np.float32(-0.5)
+    tail *= np.exp(t, out=t)
+    tail *= magnitude
+    np.maximum(x, np.float32(0), out=x)
+    x += tail
+    return x
 
 
 _SAFETENSORS_DTYPES = {"F32": np.dtype("<f4"), "I64": np.dtype("<i8")}
@@ -149,7 +175,9 @@ def _mapped_tensors(path: Path) -> dict:
     with path.open("rb") as file:
         header_length = int.from_bytes(file.read(8), "little")
         header = json.loads(file.read(header_length))
-    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + header_length)
+    # A plain array over the mapping: np.memmap, a subclass, costs a Python call in every
+    # product that reads a weight.
+    data = np.memmap(path, dtype=np.uint8, mode="r", offset=8 + header_length).view(np.ndarray)
     tensors = {}
     for name, entry in header.items():
         if name == "__metadata__":
@@ -193,21 +221,28 @@ class SentenceEncoder:
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         batch, length = ids.shape
         head_width = self.width // HEADS
-        x = self.word[ids] + self.position[:length] + self.token_type
+        x = self.word[ids]  # a copy (indexed rows), so the sums may go into it
+        x += self.position[:length]
+        x += self.token_type
         # Rows of every message together: one large matrix product per weight, which BLAS runs
         # 2.6 times faster than the same product batched per message.
         x = _layer_norm(x.reshape(batch * length, self.width), *self.embedding_norm)
-        attention_bias = np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32)
+        # Only a batch of unequal messages has padding to hide; a served message comes alone.
+        padding = (None if mask.all()
+                   else np.where(mask[:, None, None, :], 0.0, -1e9).astype(np.float32))
         for (projections, out_w, out_b, attention_norm,
              inner_w, inner_b, outer_w, outer_b, output_norm) in self.layers:
-            q, k, v = ((x @ w + b).reshape(batch, length, HEADS, head_width).transpose(0, 2, 1, 3)
-                       for w, b in projections)
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head_width) + attention_bias
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, self.width)
-            x = _layer_norm(context @ out_w + out_b + x, *attention_norm)
-            x = _layer_norm(_gelu(x @ inner_w + inner_b) @ outer_w + outer_b + x, *output_norm)
+            q, k, v = (_dense(x, w, b).reshape(batch, length, HEADS, head_width)
+                       .transpose(0, 2, 1, 3) for w, b in projections)
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores /= np.float32(np.sqrt(head_width))
+            if padding is not None:
+                scores += padding
+            context = _softmax(scores) @ v
+            context = context.transpose(0, 2, 1, 3).reshape(batch * length, self.width)
+            x = _layer_norm(_dense(context, out_w, out_b, x), *attention_norm)
+            inner = _gelu(_dense(x, inner_w, inner_b))
+            x = _layer_norm(_dense(inner, outer_w, outer_b, x), *output_norm)
         return x.reshape(batch, length, self.width)
 
     def encode(self, texts, batch_size: int = 32) -> np.ndarray:

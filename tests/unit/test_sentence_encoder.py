@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.special import erf
 
-from assistant.sentence_encoder import (MAX_TOKENS, _gelu, _mapped_tensors, model_dir,
-                                        shared_encoder)
+from assistant.sentence_encoder import (HEADS, LAYER_NORM_EPS, LAYERS, MAX_TOKENS, _gelu,
+                                        _mapped_tensors, model_dir, shared_encoder)
 
 TRICKY = [
     "My dog growled at the baby, what should I do?",
@@ -109,9 +109,62 @@ def test_mapped_weights_equal_the_safetensors_librarys_copies():
         assert mapped[name].dtype == tensor.dtype and np.array_equal(mapped[name], tensor), name
 
 
-def test_the_weights_are_read_from_the_file_not_copied_into_memory(encoder):
+def mapping_under(array):
+    while array is not None and not isinstance(array, np.memmap):
+        array = array.base
+    return array
+
+
+def test_the_weights_are_plain_arrays_read_from_the_file_not_copied_into_memory(encoder):
     # Copies cost each Rasa instance about 90 MB; mapped pages are shared and read on demand.
+    # Plain arrays: np.memmap's Python hooks would run in every product that reads a weight.
     query_weight, inner_weight = encoder.layers[0][0][0][0], encoder.layers[0][4]
     for weight in (encoder.word, query_weight, inner_weight):
-        assert isinstance(weight, np.memmap)
+        assert type(weight) is np.ndarray
+        assert mapping_under(weight) is not None
         assert not weight.flags.writeable
+
+
+def plain_float64_embedding(weights, ids):
+    """The model as its definition reads (BERT, mean pooling, L2 norm): float64, exact erf GELU,
+    nothing in place, so that the encoder's fast path has something independent to match."""
+    def w(name):
+        return weights[name].astype(np.float64)
+
+    def norm(x, name):
+        x = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + LAYER_NORM_EPS)
+        return x * w(name + ".weight") + w(name + ".bias")
+
+    def dense(x, name):
+        return x @ w(name + ".weight").T + w(name + ".bias")
+
+    def heads(x):
+        return x.reshape(len(ids), HEADS, -1).swapaxes(0, 1)
+
+    x = norm(weights["embeddings.word_embeddings.weight"][ids].astype(np.float64)
+             + w("embeddings.position_embeddings.weight")[:len(ids)]
+             + w("embeddings.token_type_embeddings.weight")[0], "embeddings.LayerNorm")
+    for i in range(LAYERS):
+        p = f"encoder.layer.{i}."
+        q, k, v = (heads(dense(x, p + "attention.self." + n)) for n in ("query", "key", "value"))
+        scores = q @ k.swapaxes(1, 2) / np.sqrt(q.shape[-1])
+        attention = np.exp(scores - scores.max(-1, keepdims=True))
+        attention /= attention.sum(-1, keepdims=True)
+        context = (attention @ v).swapaxes(0, 1).reshape(len(ids), -1)
+        x = norm(dense(context, p + "attention.output.dense") + x,
+                 p + "attention.output.LayerNorm")
+        inner = dense(x, p + "intermediate.dense")
+        inner = 0.5 * inner * (1.0 + erf(inner / np.sqrt(2.0)))
+        x = norm(dense(inner, p + "output.dense") + x, p + "output.LayerNorm")
+    pooled = x.mean(0)
+    return pooled / np.linalg.norm(pooled)
+
+
+def test_embeddings_match_the_model_computed_plainly_in_float64(encoder):
+    weights = _mapped_tensors(model_dir() / "model.safetensors")
+    texts = TRICKY[:7] + ["dog " * 300]
+    fast = encoder.encode(texts)  # batched: padding masked
+    for text, vector in zip(texts, fast):
+        expected = plain_float64_embedding(weights, encoder.tokenizer.encode(text))
+        assert np.abs(vector - expected).max() < 1e-5, text
+        assert np.abs(encoder.encode([text])[0] - expected).max() < 1e-5, text
