@@ -92,8 +92,10 @@ class WordTfidfFeaturizer(SparseFeaturizer, GraphComponent):
 
     def vectors(self, texts: List[Text]) -> scipy.sparse.csr_matrix:
         counts = self.counter.transform(texts)
-        counts.data = 1.0 + np.log(counts.data)
-        return normalize(counts.multiply(self.idf).tocsr()) * float(self.config["scale"])
+        # Weighted where the counts are stored: multiply() by the idf row built a new matrix in
+        # another format, half of this method's time for one message.
+        counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        return normalize(counts, copy=False) * float(self.config["scale"])
 
     def _featurize(self, messages: List[Message]) -> None:
         with_text = [m for m in messages if m.get(TEXT)]

@@ -57,6 +57,19 @@ def test_tfidf_gives_rarer_words_more_weight(storage):
     assert row[vocabulary["growled"]] > row[vocabulary["dog"]] > 0
 
 
+@pytest.mark.parametrize("min_df", [1, 2])
+def test_tfidf_rows_are_scikit_learns_sublinear_tfidf_times_the_scale(storage, min_df):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    featurizer, _, _ = trained_tfidf(storage, min_df=min_df, scale=3.0)
+    reference = TfidfVectorizer(lowercase=True, strip_accents="unicode",
+                                token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), min_df=min_df,
+                                sublinear_tf=True).fit(EXAMPLES)
+    texts = ["my dog growled at the baby, the dog GROWLED", "is my dog banned", "zebra", "dog"]
+    expected = reference.transform(texts).toarray() * 3.0
+    assert np.allclose(featurizer.vectors(texts).toarray(), expected, rtol=0, atol=1e-12)
+
+
 def test_tfidf_survives_being_stored_and_loaded(storage):
     featurizer, config, resource = trained_tfidf(storage)
     loaded = WordTfidfFeaturizer.load(config, storage, resource, context())
