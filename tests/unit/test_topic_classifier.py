@@ -12,7 +12,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from assistant.topic_classifier import SoftmaxModel, TopicClassifier
+from assistant.topic_classifier import SoftmaxModel, TopicClassifier, _sentence_features
 
 INTENTS = ["ask_rehoming", "ask_hygiene", "ask_report_dog", "greet"]
 
@@ -62,6 +62,19 @@ def messages_for(seed):
     sparse, dense, labels = random_problem(seed, n=60)
     return [featurised(f"message {i}", sparse[i], dense[i:i + 1], labels[i])
             for i in range(len(labels))]
+
+
+def test_each_messages_rows_are_stacked_as_scipy_stacks_them():
+    sparse, dense, _ = random_problem(4, n=6)
+    sparse = (scipy.sparse.diags([1.0, 1.0, 0.0, 1.0, 1.0, 1.0]) @ sparse).tocsr()
+    sparse.eliminate_zeros()  # message 2's words are all unknown: an empty row
+    messages = [featurised(f"message {i}", sparse[i], dense[i:i + 1]) for i in range(6)]
+    stacked_sparse, stacked_dense = _sentence_features(messages)
+    expected = scipy.sparse.vstack([scipy.sparse.coo_matrix(sparse[i]) for i in range(6)],
+                                   format="csr")
+    assert stacked_sparse.format == "csr" and stacked_sparse.dtype == np.float64
+    assert np.array_equal(stacked_sparse.toarray(), expected.toarray())
+    assert np.array_equal(stacked_dense, dense)
 
 
 @pytest.fixture
