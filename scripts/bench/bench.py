@@ -93,6 +93,8 @@ def machine() -> Dict[str, str]:
         "python": platform.python_version(),
         "rasa": rasa.__version__,
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        # Named by assistant/blas_kernel.py (imported with assistant.stack) for every server.
+        "blas": os.environ.get("OPENBLAS_CORETYPE", "OpenBLAS's own choice"),
     }
 
 
@@ -659,6 +661,7 @@ def write_report(r: Dict) -> None:
         f"- {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, {m['os']}",
         f"- Python {m['python']}, Rasa {m['rasa']}; locust {r['tools']['locust']} and py-spy "
         f"{r['tools']['py-spy']} (var/bench/tools)",
+        f"- OpenBLAS kernel: {m['blas']}, for both assistants (assistant/blas_kernel.py)",
         f"- Load average when the run started: {m['load']} (the machine is shared with other work;",
         "  numbers from one run are noisy, ratios are steadier than absolute values)",
         "",
