@@ -13,6 +13,7 @@ import pytest
 
 from assistant import stack
 from tests.conftest import free_port
+from tests.unit.stopping import broken_off_by_a_second_ctrl_c, slow_to_stop, wait_until_ready
 
 
 def test_a_service_that_exits_while_starting_is_reported_with_its_log(tmp_path):
@@ -88,40 +89,16 @@ def test_closing_the_terminal_stops_every_service_of_make_run(tmp_path, sig):
         launcher.wait(10)
 
 
-SLOW_TO_STOP = """
-import signal, sys, time
-def stop(*_):
-    time.sleep(2)  # Rasa closing its connections
-    sys.exit(0)
-signal.signal(signal.SIGTERM, stop)
-print("ready", flush=True)
-time.sleep(120)
-"""
-
-
 def test_a_second_ctrl_c_does_not_break_off_stopping_the_services(tmp_path):
-    services = [stack.Service(name=f"service {i}", command=[sys.executable, "-c", SLOW_TO_STOP],
+    services = [stack.Service(name=f"service {i}", command=[sys.executable, "-c", slow_to_stop(2)],
                               health_url="", log_path=tmp_path / f"{i}.log") for i in range(2)]
     try:
         for service in services:
             service.start()
-        for service in services:
-            deadline = time.monotonic() + 20
-            while "ready" not in service.log_path.read_text():
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
-        handler_before = signal.getsignal(signal.SIGINT)
-        second_ctrl_c = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
-        second_ctrl_c.start()
-        interrupted = False
-        try:
-            stack.stop_all(services)
-        except KeyboardInterrupt:
-            interrupted = True
-        second_ctrl_c.join()
-        assert not interrupted, "the second Ctrl-C broke off stopping the services"
+        wait_until_ready(services)
+        assert not broken_off_by_a_second_ctrl_c(lambda: stack.stop_all(services)), \
+            "the second Ctrl-C broke off stopping the services"
         assert not any(service.running() for service in services)
-        assert signal.getsignal(signal.SIGINT) is handler_before
     finally:
         for service in services:
             if service.running():

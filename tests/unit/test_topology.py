@@ -1,12 +1,13 @@
 """scripts/scale/topology.py without PostgreSQL, Redis or nginx: the settings, the nginx.conf they
 give, the web pages where SCALE_WEB_SERVER says, and stopping (tests/scale/ runs the whole)."""
+import contextlib
 import os
 import signal
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT / "scripts" / "scale"))
 
 import topology  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
+from tests.unit.stopping import broken_off_by_a_second_ctrl_c, slow_to_stop, wait_until_ready  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +33,19 @@ def _settings(tmp_path, **overrides) -> "topology.ScaleSettings":
     return topology.ScaleSettings.from_env(**values)
 
 
+@contextlib.contextmanager
+def _pages_served(config: "topology.ScaleSettings") -> Iterator[None]:
+    """The topology's web pages (its only role here) started, then stopped."""
+    stack = topology.Topology(config)
+    try:
+        stack.prepare()
+        stack.services["web"].start()
+        stack.services["web"].wait_ready(timeout=20)
+        yield
+    finally:
+        stack.stop()
+
+
 def _get(url: str) -> int:
     with urllib.request.urlopen(url, timeout=5) as reply:
         return reply.status
@@ -44,15 +59,8 @@ def test_web_pages_on_another_local_address_are_seen_ready_there(tmp_path):
     port = free_port()
     config = _settings(tmp_path, web_server=topology.Address("127.0.0.2", port),
                        partner_port=free_port())
-    stack = topology.Topology(config)
-    web = stack.services["web"]
-    try:
-        stack.prepare()
-        web.start()
-        web.wait_ready(timeout=20)
+    with _pages_served(config):
         assert _get(f"http://127.0.0.2:{port}/healthz") == 200
-    finally:
-        stack.stop()
 
 
 def test_web_pages_listen_on_the_port_of_scale_web_server_where_nginx_sends(tmp_path, monkeypatch):
@@ -65,30 +73,14 @@ def test_web_pages_listen_on_the_port_of_scale_web_server_where_nginx_sends(tmp_
     config = _settings(tmp_path)
     conf = config.nginx_conf(tmp_path)
     assert f"upstream web_pages {{\n        server 127.0.0.1:{port};" in conf
-    stack = topology.Topology(config)
-    web = stack.services["web"]
-    try:
-        stack.prepare()
-        web.start()
-        web.wait_ready(timeout=20)
+    with _pages_served(config):
         assert _get(f"http://127.0.0.1:{port}/healthz") == 200
         assert _get(f"http://127.0.0.1:{port}/privacy.html") == 200
-    finally:
-        stack.stop()
     # The Board's demo page there may use the assistant (the default allowed origins).
     assert f"http://localhost:{port}" in config.allowed_origins
 
 
 # ------------------------------------------------------------------------------ stopping
-SLOW_TO_STOP = """
-import signal, sys, time
-def stop(*_):
-    time.sleep(3)  # nginx finishing its requests, PostgreSQL writing its checkpoint
-    sys.exit(0)
-signal.signal(signal.SIGTERM, stop)
-print("ready", flush=True)
-time.sleep(120)
-"""
 QUICK_TO_STOP = "import time; print('ready', flush=True); time.sleep(120)"
 
 
@@ -103,32 +95,18 @@ def test_a_second_ctrl_c_while_stopping_still_stops_every_part(tmp_path):
             name=name, command=[sys.executable, "-c", QUICK_TO_STOP], health_url="",
             log_path=stack.logs / f"{name}.log")
     stack.services["nginx"] = topology.Process(  # the last started, so the first stopped
-        name="nginx", command=[sys.executable, "-c", SLOW_TO_STOP], health_url="",
+        name="nginx", command=[sys.executable, "-c", slow_to_stop(3)], health_url="",
         log_path=stack.logs / "nginx.log")
     processes = []
     try:
         for service in stack.services.values():
             service.start()
             processes.append(service.process)
-        for service in stack.services.values():
-            deadline = time.monotonic() + 20
-            while "ready" not in service.log_path.read_text():
-                assert time.monotonic() < deadline, f"{service.name} did not start"
-                time.sleep(0.05)
-
-        handler_before = signal.getsignal(signal.SIGINT)
-        second_ctrl_c = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
-        second_ctrl_c.start()
-        interrupted = False
-        try:
-            stack.stop()
-        except KeyboardInterrupt:
-            interrupted = True
-        second_ctrl_c.join()
+        wait_until_ready(stack.services.values())
+        interrupted = broken_off_by_a_second_ctrl_c(stack.stop)
         still_running = [s.name for s in stack.services.values() if s.running()]
         assert not interrupted, f"the second Ctrl-C broke off the stop; left running: {still_running}"
         assert not still_running
-        assert signal.getsignal(signal.SIGINT) is handler_before
     finally:
         for process in processes:
             if process.poll() is None:
