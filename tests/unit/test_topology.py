@@ -4,7 +4,6 @@ import contextlib
 import os
 import signal
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from typing import Iterator
