@@ -1,11 +1,12 @@
 """OpenBLAS's kernel for this CPU, named before numpy loads OpenBLAS.
 
 numpy's wheel carries OpenBLAS 0.3.20, which does not recognise recent CPUs (AMD's family 26
-here) and then falls back to its slowest kernel. The sentence encoder took 21.9 ms a message
-with that one, 13.2 ms with the AVX2 kernel and 10.2 ms with the AVX-512 one (27 Nov 2026; the
-embeddings differ by under 2e-7). So the assistant's processes name the fastest kernel that the
-CPU's own flags allow, whatever OPENBLAS_CORETYPE they inherited; BLAS_KERNEL in .env names
-another (any OPENBLAS_CORETYPE value).
+here) and then falls back to its slowest kernel. The sentence encoder, when it ran on NumPy, took
+21.9 ms a message with that one, 13.2 ms with the AVX2 kernel and 10.2 ms with the AVX-512 one
+(27 Nov 2026; the embeddings differ by under 2e-7); it now runs on ONNX Runtime, which picks its
+own kernels, but the topic classifier's products and its training still run on OpenBLAS. So the
+assistant's processes name the fastest kernel that the CPU's own flags allow, whatever
+OPENBLAS_CORETYPE they inherited; BLAS_KERNEL in .env names another (any OPENBLAS_CORETYPE value).
 """
 import os
 from pathlib import Path

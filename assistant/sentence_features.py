@@ -15,7 +15,6 @@ from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturiz
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from assistant import blas
 from assistant.sentence_encoder import shared_encoder
 
 
@@ -51,19 +50,19 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self.scale = float(config["scale"])
         self.encoder = shared_encoder()
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: List[Message], all_cores: bool = False) -> None:
         with_text = [m for m in messages if m.get(TEXT)]
         if not with_text:
             return
-        vectors = self.encoder.encode([m.get(TEXT) for m in with_text]) * self.scale
+        vectors = self.encoder.encode([m.get(TEXT) for m in with_text], all_cores=all_cores)
+        vectors *= self.scale
         for message, vector in zip(with_text, vectors):
             self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._featurize(training_data.training_examples)
+        self._featurize(training_data.training_examples, all_cores=True)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        with blas.one_thread():  # why: assistant/blas.py
-            self._featurize(messages)
+        self._featurize(messages)  # one thread (why: assistant/blas.py)
         return messages

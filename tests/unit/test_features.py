@@ -117,23 +117,18 @@ def test_sentence_featurizer_rejects_a_non_positive_scale(storage):
                                            context())
 
 
-def test_a_served_message_is_encoded_on_one_blas_thread_and_training_on_all(storage, monkeypatch):
-    from threadpoolctl import threadpool_info
-
+def test_a_served_message_is_encoded_on_one_thread_and_training_on_all_cores(storage,
+                                                                            monkeypatch):
     featurizer = SentenceEmbeddingFeaturizer.create(
         SentenceEmbeddingFeaturizer.get_default_config(), storage, Resource("e"), context())
-    threads_seen = []
+    calls = []
     encode = featurizer.encoder.encode
 
-    def recording_encode(texts):
-        threads_seen.append(max(i["num_threads"] for i in threadpool_info()
-                                if i["user_api"] == "blas"))
-        return encode(texts)
+    def recording_encode(texts, **options):
+        calls.append(options.get("all_cores", False))
+        return encode(texts, **options)
 
     monkeypatch.setattr(featurizer.encoder, "encode", recording_encode)
-    before = [i["num_threads"] for i in threadpool_info()]
     featurizer.process([Message(data={TEXT: "is my baby safe with the dog"})])
     featurizer.process_training_data(TrainingData([Message(data={TEXT: t}) for t in EXAMPLES]))
-    assert threads_seen[0] == 1
-    assert threads_seen[1] == max(before)
-    assert [i["num_threads"] for i in threadpool_info()] == before
+    assert calls == [False, True]

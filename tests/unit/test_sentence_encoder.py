@@ -1,13 +1,14 @@
-"""The NumPy MiniLM encoder: BERT's tokenizer exactly, and embeddings that carry meaning."""
+"""The MiniLM encoder: BERT's tokenizer exactly, and embeddings that carry meaning."""
 import hashlib
 
 import numpy as np
+import onnx
 import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.special import erf
 
-from assistant.sentence_encoder import (HEADS, LAYER_NORM_EPS, LAYERS, MAX_TOKENS, _gelu,
-                                        _mapped_tensors, model_dir, shared_encoder)
+from assistant.sentence_encoder import (HEADS, LAYER_NORM_EPS, LAYERS, MAX_TOKENS, WEIGHTS_FILE,
+                                        model_dir, shared_encoder, weight_index)
 
 TRICKY = [
     "My dog growled at the baby, what should I do?",
@@ -93,41 +94,55 @@ def test_the_installed_weights_are_the_ones_we_measured(name, sha256):
     assert digest == sha256
 
 
-def test_gelu_matches_berts_exact_erf_gelu():
-    x = np.concatenate([np.linspace(-12, 12, 240_001), [0.0, -0.0, 1e-30, -1e-30, 50.0, -50.0]])
-    exact = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
-    assert np.abs(_gelu(x.astype(np.float32)) - exact).max() < 1e-6
-
-
-def test_mapped_weights_equal_the_safetensors_librarys_copies():
+@pytest.fixture(scope="module")
+def weights():
     from safetensors.numpy import load_file
 
-    path = model_dir() / "model.safetensors"
-    mapped, copied = _mapped_tensors(path), load_file(str(path))
-    assert mapped.keys() == copied.keys()
-    for name, tensor in copied.items():
-        assert mapped[name].dtype == tensor.dtype and np.array_equal(mapped[name], tensor), name
+    return load_file(str(model_dir() / WEIGHTS_FILE))
 
 
-def mapping_under(array):
-    while array is not None and not isinstance(array, np.memmap):
-        array = array.base
-    return array
+def test_the_weight_index_finds_the_tensors_the_safetensors_library_reads(weights):
+    data = (model_dir() / WEIGHTS_FILE).read_bytes()
+    index = weight_index(model_dir() / WEIGHTS_FILE)
+    assert index.keys() == weights.keys()
+    for name, tensor in weights.items():
+        data_type, shape, offset, length = index[name]
+        found = np.frombuffer(data[offset:offset + length], dtype=tensor.dtype).reshape(shape)
+        assert data_type == onnx.helper.np_dtype_to_tensor_dtype(tensor.dtype), name
+        assert np.array_equal(found, tensor), name
 
 
-def test_the_weights_are_plain_arrays_read_from_the_file_not_copied_into_memory(encoder):
-    # Copies cost each Rasa instance about 90 MB; mapped pages are shared and read on demand.
-    # Plain arrays: np.memmap's Python hooks would run in every product that reads a weight.
-    query_weight, inner_weight = encoder.layers[0][0][0][0], encoder.layers[0][4]
-    for weight in (encoder.word, query_weight, inner_weight):
-        assert type(weight) is np.ndarray
-        assert mapping_under(weight) is not None
-        assert not weight.flags.writeable
+def test_the_graph_reads_every_weight_from_the_safetensors_file_and_holds_none(encoder,
+                                                                              monkeypatch):
+    # Weights inside the graph would be copied three times as it loads (438 MB at the peak).
+    graph = onnx.load_from_string(encoder.graph).graph
+    weights = [t for t in graph.initializer if t.name in weight_index(model_dir() / WEIGHTS_FILE)]
+    assert {t.name for t in weights} <= {i for node in graph.node for i in node.input}
+    assert len(weights) == 5 + 16 * LAYERS  # embeddings (3 tables, norm) and 16 per layer
+    for tensor in weights:
+        assert tensor.data_location == onnx.TensorProto.EXTERNAL and not tensor.raw_data
+        assert {e.key: e.value for e in tensor.external_data}["location"] == WEIGHTS_FILE
+    assert len(encoder.graph) < 100_000
+    monkeypatch.chdir(model_dir())  # where the checker looks for the external data
+    onnx.checker.check_model(onnx.load_from_string(encoder.graph), full_check=True)
+
+
+def test_a_served_message_runs_on_one_thread_and_training_on_every_core(encoder):
+    # Why one: assistant/blas.py. 0 is ONNX Runtime's default, a thread per core.
+    assert encoder.session.get_session_options().intra_op_num_threads == 1
+    encoder.encode(["dog"], all_cores=True)
+    assert encoder._all_cores_session.get_session_options().intra_op_num_threads == 0
+    assert encoder.session.get_session_options().intra_op_num_threads == 1
+
+
+def test_all_cores_give_the_same_embeddings(encoder):
+    texts = TRICKY + ["is it safe for the dog to sleep in the nursery with our newborn baby"]
+    assert np.abs(encoder.encode(texts, all_cores=True) - encoder.encode(texts)).max() < 1e-6
 
 
 def plain_float64_embedding(weights, ids):
-    """The model as its definition reads (BERT, mean pooling, L2 norm): float64, exact erf GELU,
-    nothing in place, so that the encoder's fast path has something independent to match."""
+    """The model as its definition reads (BERT, mean pooling, L2 norm): NumPy in float64, exact
+    erf GELU, so that the encoder's ONNX graph has something independent to match."""
     def w(name):
         return weights[name].astype(np.float64)
 
@@ -160,8 +175,7 @@ def plain_float64_embedding(weights, ids):
     return pooled / np.linalg.norm(pooled)
 
 
-def test_embeddings_match_the_model_computed_plainly_in_float64(encoder):
-    weights = _mapped_tensors(model_dir() / "model.safetensors")
+def test_embeddings_match_the_model_computed_plainly_in_float64(encoder, weights):
     texts = TRICKY[:7] + ["dog " * 300]
     fast = encoder.encode(texts)  # batched: padding masked
     for text, vector in zip(texts, fast):
