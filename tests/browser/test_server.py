@@ -5,7 +5,7 @@ import re
 import socket
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,16 @@ def test_pages_have_a_csp_allowing_only_the_assistant(live_stack):
         connect = re.search(r"connect-src ([^;]+)", csp).group(1).split()
         assert rasa in connect and ws in connect, csp
         assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+
+
+def test_the_privacy_notice_links_to_the_boards_own_pages(live_stack):
+    page = live_stack.web_url + "/privacy.html"
+    _, _, body = fetch(page)
+    links = {urljoin(page, href) for href in re.findall(r'<a [^>]*href="([^"#][^"]*)"', body.decode())}
+    board = {link for link in links if link.startswith(live_stack.web_url + "/")}
+    assert {live_stack.web_url + "/", live_stack.web_url + "/professionals.html"} <= board, links
+    for link in board:
+        assert fetch(link)[0] == 200, link
 
 
 def test_pages_and_widget_get_the_numbers_from_contacts_yml(live_stack, contacts):

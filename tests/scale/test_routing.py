@@ -131,6 +131,19 @@ def test_nginx_serves_the_privacy_notice_the_widget_links_to(scale):
         assert found.headers["X-Upstream"] == str(scale.config.web_server), path
 
 
+def test_the_privacy_notice_through_nginx_links_to_the_boards_pages(scale):
+    """nginx forwards only the widget's files: the notice's links to the Board's pages must
+    lead to the Board's site itself, not to nginx (where "/" is Rasa's and the rest 404)."""
+    page = f"{scale.config.public_url}/privacy.html"
+    text = requests.get(page, timeout=10).text
+    links = {urllib.parse.urljoin(page, href) for href in re.findall(r'<a [^>]*href="([^"#][^"]*)"', text)}
+    board = [link for link in links if urllib.parse.urlsplit(link).port == scale.config.web_server.port]
+    assert len(board) >= 2, links  # the Board's demo page and its page for professionals
+    for link in board:
+        found = requests.get(link, timeout=10)
+        assert found.status_code == 200 and "Safeguarding Partnership Board" in found.text, link
+
+
 def test_nginx_rate_limit_answers_in_json(scale, scale_dir):
     """A second nginx, from the same template, with a low limit, in front of the same Rasa."""
     config = topology.ScaleSettings(**{
