@@ -18,7 +18,7 @@ import copy
 import json
 import logging
 import os
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Callable, Collection, Dict, List, Text
 
 import sqlalchemy as sa
 
@@ -59,10 +59,14 @@ def _redact_strings(value: Any, redact: Callable[[Text], Text] = redaction.redac
     return value
 
 
-def redact_event_data(data: Dict[Text, Any]) -> Dict[Text, Any]:
+def redact_event_data(data: Dict[Text, Any], rasas_own: Collection[Text] = ()) -> Dict[Text, Any]:
     """A serialised event, with what the user sent redacted: a user event's text, entities and
     metadata, and the copy of the first message's metadata that Rasa keeps in the
-    `session_started_metadata` slot. Other events are returned unchanged."""
+    `session_started_metadata` slot. Other events are returned unchanged.
+
+    `rasas_own`: strings that Rasa itself writes into every event (the model's and the
+    assistant's ids), left as they are: nobody typed them, and finding names in them cost two
+    runs of spaCy's pipeline for each message, as many as the user's own text."""
     if data.get("event") == SlotSet.type_name and data.get("name") == SESSION_START_METADATA_SLOT:
         return {**data, "value": _redact_strings(copy.deepcopy(data.get("value")))}
     if data.get("event") != UserUttered.type_name:
@@ -70,6 +74,8 @@ def redact_event_data(data: Dict[Text, Any]) -> Dict[Text, Any]:
     redacted: Dict[Text, Text] = {}
 
     def redact(text: Text) -> Text:
+        if text in rasas_own:
+            return text
         # The event's text and parse_data's text are the same string: find names in it once.
         if text not in redacted:
             redacted[text] = redaction.redact(text)
@@ -137,8 +143,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
 
         with self.session_scope() as session:
+            # What Rasa adds to each event's metadata (unless the metadata sent has these keys).
+            rasas_own = {value for value in (tracker.model_id, tracker.assistant_id) if value}
             for event in self._additional_events(session, tracker):
-                data = redact_event_data(event.as_dict())
+                data = redact_event_data(event.as_dict(), rasas_own)
                 intent = (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY)
                 session.add(
                     self.SQLEvent(

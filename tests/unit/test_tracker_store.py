@@ -11,6 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from assistant import redaction
 from assistant.settings import PROJECT_ROOT
 from assistant.tracker_store import RedactingSQLTrackerStore, redact_event_data
 
@@ -98,6 +99,29 @@ def test_the_next_turn_appends_after_the_redacted_history(store):
     again = asyncio.run(tracker_store.retrieve("s2"))
     assert [e.intent_name for e in again.events if isinstance(e, UserUttered)] == [
         "greet", "ask_after_bite"]
+
+
+def test_rasas_own_ids_in_the_metadata_are_stored_as_they_are_and_not_searched(store, monkeypatch):
+    """Rasa adds the model's and the assistant's ids to every event's metadata: not typed by
+    anyone, so not run through redaction; a client's own value under those keys still is."""
+    tracker_store, db = store
+    searched = []
+    redact = redaction.redact
+    monkeypatch.setattr(redaction, "redact", lambda text: searched.append(text) or redact(text))
+    tracker = DialogueStateTracker.from_events("s3", [ActionExecuted("action_listen")])
+    tracker.model_id, tracker.assistant_id = "5b9d0081d9f041f2bb524c117e9247ff", "dog-safety"
+    tracker.update(user(SECRET))
+    sent_as_model_id = user("hello")
+    sent_as_model_id.metadata = {"model_id": SECRET}
+    tracker.update(sent_as_model_id)
+    asyncio.run(tracker_store.save(tracker))
+
+    first, second = [data["metadata"] for type_name, data in stored_rows(db) if type_name == "user"]
+    assert first == {"audience": "family", "note": "call [phone]",
+                     "model_id": tracker.model_id, "assistant_id": "dog-safety"}
+    assert second == {"model_id": STORED, "assistant_id": "dog-safety"}
+    assert tracker.model_id not in searched and "dog-safety" not in searched, searched
+    assert SECRET in searched
 
 
 def test_only_user_events_are_changed():
