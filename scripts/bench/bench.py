@@ -541,7 +541,7 @@ print(json.dumps({"steps": steps,
 
 
 REDACTION_SCRIPT = r"""
-import asyncio, json, sys, time, importlib.util
+import asyncio, json, sys, time, importlib.util, uuid
 from pathlib import Path
 from unittest import mock
 sys.path.insert(0, sys.argv[1])
@@ -549,6 +549,7 @@ import spacy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.io import read_config_file
 from assistant import redaction, tracker_store
 texts = [json.loads(l)["text"] for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
 texts += ["my daughter Poppy was bitten by Max", "Mrs Patel said the dog is fine",
@@ -573,7 +574,8 @@ original = redaction.redact
 # ids to the event's metadata.
 store = tracker_store.RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=":memory:")
 tracker = DialogueStateTracker.from_events("bench", [ActionExecuted("action_listen")])
-tracker.model_id, tracker.assistant_id = "5b9d0081d9f041f2bb524c117e9247ff", "dog-safety-cambs-peterborough"
+tracker.model_id = uuid.uuid4().hex  # as Rasa names a trained model
+tracker.assistant_id = read_config_file(Path(sys.argv[1]) / "config.yml")["assistant_id"]
 tracker.update(UserUttered(texts[0], {"name": "x"}, parse_data={"text": texts[0], "entities": [],
                                                                   "intent": {"name": "x"}},
                            metadata={"audience": "family"}))
