@@ -5,6 +5,7 @@ stops every process it started);
 the live tests use it on free ports with their own conversation store.
 """
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -14,13 +15,36 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional
+from typing import Callable, Dict, Iterable, Iterator, List, Optional
 
 from assistant import settings
 
 ROOT = settings.PROJECT_ROOT
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+# prctl's option for the signal a process gets when the thread that started it ends (Linux).
+PR_SET_PDEATHSIG = 1
+
+
+def ended_with_its_starter(sig: int = signal.SIGTERM) -> Optional[Callable[[], None]]:
+    """A preexec_fn for Popen: the child gets `sig` from the kernel if the process starting it
+    dies without stopping it (SIGKILL, the OOM killer, a supervisor that does not wait), where
+    stop_all never runs. Each service runs in a session of its own, which no signal to the
+    starter's group reaches, so it would otherwise keep running, and keep its port. The kernel
+    follows the starting thread, not the process: start services from a thread that outlives
+    them."""
+    if not sys.platform.startswith("linux"):
+        return None
+    starter = os.getpid()
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+    def in_the_child() -> None:
+        prctl(PR_SET_PDEATHSIG, sig)
+        if os.getppid() != starter:  # the starter died before prctl took effect
+            os.kill(os.getpid(), sig)
+    return in_the_child
 
 
 @dataclass
@@ -41,6 +65,7 @@ class Service:
             stdout=log,
             stderr=subprocess.STDOUT if log else None,
             start_new_session=True,  # its own process group, so stop() reaches its children
+            preexec_fn=ended_with_its_starter(),
         )
 
     def running(self) -> bool:

@@ -351,7 +351,8 @@ class Process(stack.Service):
             kwargs = dict(user=entry.pw_uid, group=entry.pw_gid, extra_groups=[])
         self.process = subprocess.Popen(
             self.command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
-            stderr=subprocess.STDOUT if log else None, start_new_session=True, **kwargs,
+            stderr=subprocess.STDOUT if log else None, start_new_session=True,
+            preexec_fn=stack.ended_with_its_starter(self.stop_signal), **kwargs,
         )
         if log:
             log.close()

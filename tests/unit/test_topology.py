@@ -3,11 +3,14 @@ give, the web pages where SCALE_WEB_SERVER says, and stopping (tests/scale/ runs
 import contextlib
 import os
 import signal
+import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterator
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,6 +114,53 @@ def test_a_second_ctrl_c_while_stopping_still_stops_every_part(tmp_path):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+# A part that logs which signal stopped it.
+SAYS_HOW_IT_STOPPED = """
+import signal, sys, time
+def stop(sig, _):
+    print("stopped by", signal.Signals(sig).name, flush=True)
+    sys.exit(0)
+for sig in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(sig, stop)
+print("ready", flush=True)
+time.sleep(120)
+"""
+# `make run-scale`'s process, with one part, which it starts and then waits.
+STARTS_ONE_PART = f"""
+import signal, sys, time
+sys.path.insert(0, "scripts/scale")
+import topology
+from pathlib import Path
+part = topology.Process(name="postgres", command=[sys.executable, "-c", {SAYS_HOW_IT_STOPPED!r}],
+                        health_url="", log_path=Path(sys.argv[1]), stop_signal=signal.SIGINT)
+part.start()
+print(part.process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_part_stops_with_its_own_signal_when_make_run_scale_is_killed_outright(tmp_path):
+    """SIGKILL leaves `make run-scale` no time to stop its parts, which run in sessions of their
+    own: the kernel sends each part its own stop signal (PostgreSQL's fast shutdown is SIGINT)."""
+    log = tmp_path / "postgres.log"
+    launcher = subprocess.Popen([sys.executable, "-c", STARTS_ONE_PART, str(log)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True, start_new_session=True)
+    part = None
+    try:
+        part = psutil.Process(int(launcher.stdout.readline()))
+        wait_until_ready([SimpleNamespace(name="postgres", log_path=log)])
+        launcher.kill()
+        launcher.wait(10)
+        part.wait(10)
+        assert "stopped by SIGINT" in log.read_text()
+    finally:
+        if part:
+            with contextlib.suppress(psutil.Error):
+                part.kill()
+        launcher.kill()
+        launcher.wait(10)
 
 
 # ------------------------------------------------------------------------------ nginx.conf
