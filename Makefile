@@ -17,7 +17,7 @@ PYTHON310 := $(shell for p in python3.10 python3; do \
 	  PYENV_VERSION=3.10.13 $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null \
 	  && { PYENV_VERSION=3.10.13 $$p -c 'import sys; print(sys.executable)'; break; }; done)
 
-.PHONY: run test unit validate test-stories test-live test-browser eval crossval purge audit clean
+.PHONY: run test unit validate test-stories test-live test-browser eval agreement crossval purge audit clean
 
 run: $(VENV)/.installed $(MODEL) $(WIDGET)
 	$(PY) -m assistant.stack
@@ -68,6 +68,10 @@ test-browser: $(MODEL) $(WIDGET)
 
 eval: $(MODEL)
 	$(PY) scripts/evaluate.py --model $(MODEL)
+
+# Independent readers' topics for the dev questions against the labels (docs/agreement/).
+agreement: $(MODEL)
+	$(PY) scripts/agreement.py --model $(MODEL) docs/agreement/labels_*.jsonl
 
 crossval: $(VENV)/.installed
 	mkdir -p results
