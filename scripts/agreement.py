@@ -77,10 +77,11 @@ def main() -> None:
     if args.model:
         parses = parse_all(args.model, [q["text"] for q in questions])
         for reference, name in ((labelled, "the labels"), (majorities, "the readers' majority")):
-            scored = [q for q in questions if reference[q["id"]]]
-            right = sum(outcome({**q, "topic": reference[q["id"]]}, p["intent"]["name"])
-                        in ("right", "safety_ok", "declined") for q, p in zip(questions, parses)
-                        if reference[q["id"]])
+            # A question without a majority topic has nothing to agree with.
+            scored = [({**q, "topic": reference[q["id"]]}, parse)
+                      for q, parse in zip(questions, parses) if reference[q["id"]]]
+            right = sum(outcome(q, parse["intent"]["name"]) in ("right", "safety_ok", "declined")
+                        for q, parse in scored)
             print(f"The assistant's first answer agrees with {name}: "
                   f"{right}/{len(scored)} = {pct(right, len(scored))}")
 
