@@ -1,8 +1,8 @@
 """How often independent readers give a dev question the same topic as its label.
 
 Each reader labelled the 81 dev questions alone, from a brief that lists the topics
-(docs/agreement/brief*.md), without seeing the labels. Their agreement with the labels is the
-ceiling a single first answer can expect on this set; the assistant is measured against both the
+(docs/agreement/brief*.md), without seeing the labels. Their agreement with the labels estimates
+the ceiling for a single first answer on this set; the assistant is measured against both the
 labels and the readers' majority.
 
 usage: python scripts/agreement.py [--model models/assistant.tar.gz] docs/agreement/labels_*.jsonl
