@@ -8,7 +8,8 @@ PY := $(VENV)/bin/python
 # Every Rasa command goes through assistant.run, which reads .env and fills endpoints.yml.
 RASA := $(PY) -m assistant.run rasa
 MODEL := models/assistant.tar.gz
-TRAINING_FILES := config.yml domain.yml $(wildcard assistant/*_features.py) assistant/sentence_encoder.py assistant/topic_classifier.py $(shell find data -name '*.yml' 2>/dev/null)
+# The data folders too: removing a file changes only its folder's time, and must retrain.
+TRAINING_FILES := config.yml domain.yml $(wildcard assistant/*_features.py) assistant/sentence_encoder.py assistant/topic_classifier.py $(shell find data -type d -o -name '*.yml' 2>/dev/null)
 WIDGET := web/dist/widget.js
 WIDGET_SOURCES := web/package-lock.json web/build.mjs $(shell find web/src -type f 2>/dev/null)
 
