@@ -17,7 +17,7 @@ from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from evaluate import OUT_OF_SCOPE_TOPIC, load_questions, outcome, parse_all  # noqa: E402
+from evaluate import OUT_OF_SCOPE_TOPIC, load_questions, outcome, parse_all, pct  # noqa: E402
 
 Labels = Dict[str, dict]  # question id -> {"topic": ..., "second": ...}
 
@@ -42,10 +42,6 @@ def within_two(reader: Labels, reference: Dict[str, str]) -> int:
                for qid, topic in reference.items())
 
 
-def pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("labels", nargs="+", type=Path, help="one JSON-lines file per reader")
@@ -62,7 +58,8 @@ def main() -> None:
     print("| reader | first choice = label | label in first two |\n|---|---|---|")
     for name, reader in zip(names, readers):
         first, two = agreement(reader, labelled), within_two(reader, labelled)
-        print(f"| {name} | {first}/{n} = {pct(first, n)} | {two}/{n} = {pct(two, n)} |")
+        print(f"| {name} | {first}/{n} = {pct(first, n).strip()} "
+              f"| {two}/{n} = {pct(two, n).strip()} |")
 
     print("\n| readers | same first choice |\n|---|---|")
     for (name_a, a), (name_b, b) in combinations(zip(names, readers), 2):
@@ -83,7 +80,7 @@ def main() -> None:
             right = sum(outcome(q, parse["intent"]["name"]) in ("right", "safety_ok", "declined")
                         for q, parse in scored)
             print(f"The assistant's first answer agrees with {name}: "
-                  f"{right}/{len(scored)} = {pct(right, len(scored))}")
+                  f"{right}/{len(scored)} = {pct(right, len(scored)).strip()}")
 
 
 if __name__ == "__main__":
