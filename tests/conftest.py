@@ -1,7 +1,10 @@
 """Shared fixtures. `live_stack` starts the real servers once for the live and browser tests."""
+import re
 import socket
 import sys
 from pathlib import Path
+from typing import Set
+from urllib.parse import urljoin
 
 import pytest
 
@@ -15,6 +18,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def page_links(page_url: str, html: str) -> Set[str]:
+    """The absolute addresses a page's links lead to (anchors within the page left out)."""
+    return {urljoin(page_url, href) for href in re.findall(r'<a [^>]*href="([^"#][^"]*)"', html)}
 
 
 class LiveStack:

@@ -5,7 +5,9 @@ import re
 import socket
 import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urlparse
+
+from tests.conftest import page_links
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +34,7 @@ def test_pages_have_a_csp_allowing_only_the_assistant(live_stack):
 def test_the_privacy_notice_links_to_the_boards_own_pages(live_stack):
     page = live_stack.web_url + "/privacy.html"
     _, _, body = fetch(page)
-    links = {urljoin(page, href) for href in re.findall(r'<a [^>]*href="([^"#][^"]*)"', body.decode())}
+    links = page_links(page, body.decode())
     board = {link for link in links if link.startswith(live_stack.web_url + "/")}
     assert {live_stack.web_url + "/", live_stack.web_url + "/professionals.html"} <= board, links
     for link in board:

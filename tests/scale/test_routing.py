@@ -7,6 +7,7 @@ import pytest
 import requests
 import socketio
 
+from tests.conftest import free_port, page_links
 from tests.scale.helpers import (NO_REPLY_WORDS, Store, Traffic, check_conversation, new_sender,
                                  post, post_from, rest_url, user_texts)
 from tests.socketio_client import converse
@@ -136,7 +137,7 @@ def test_the_privacy_notice_through_nginx_links_to_the_boards_pages(scale):
     lead to the Board's site itself, not to nginx (where "/" is Rasa's and the rest 404)."""
     page = f"{scale.config.public_url}/privacy.html"
     text = requests.get(page, timeout=10).text
-    links = {urllib.parse.urljoin(page, href) for href in re.findall(r'<a [^>]*href="([^"#][^"]*)"', text)}
+    links = page_links(page, text)
     board = [link for link in links if urllib.parse.urlsplit(link).port == scale.config.web_server.port]
     assert len(board) >= 2, links  # the Board's demo page and its page for professionals
     for link in board:
@@ -149,7 +150,7 @@ def test_nginx_rate_limit_answers_in_json(scale, scale_dir):
     config = topology.ScaleSettings(**{
         **scale.config.__dict__,
         "state_dir": scale_dir / "limited",
-        "listen": topology.Address("127.0.0.1", _free_port()),
+        "listen": topology.Address("127.0.0.1", free_port()),
         "roles": frozenset({"nginx"}),
         "rate_per_minute": 6,
         "rate_burst": 2,
@@ -173,12 +174,6 @@ def test_nginx_rate_limit_answers_in_json(scale, scale_dir):
     assert topology.rate_limited_text() == body[0]["text"]  # the assistant's own words
 
 
-def _free_port():
-    from tests.conftest import free_port
-
-    return free_port()
-
-
 # ------------------------------------------------------------------------------ behind a load balancer
 # The load balancer in front of nginx is 127.0.0.2 here (this machine's loopback network has
 # every 127.x address); a client that is not the load balancer connects from 127.0.0.3.
@@ -189,7 +184,7 @@ def _behind_a_balancer(scale, scale_dir, name: str, **changes) -> "topology.Topo
     config = topology.ScaleSettings(**{
         **scale.config.__dict__,
         "state_dir": scale_dir / name,
-        "listen": topology.Address("127.0.0.1", _free_port()),
+        "listen": topology.Address("127.0.0.1", free_port()),
         "roles": frozenset({"nginx"}),
         "trusted_proxies": [f"{BALANCER}/32"],
         **changes,
@@ -220,7 +215,7 @@ def test_rasa_behind_a_load_balancer_limits_each_client_it_forwards(scale, scale
     """Rasa's own per-address limit (assistant/channels.py) sees, through nginx, the address
     the balancer forwarded; a client that is not the balancer cannot choose its address by
     writing X-Forwarded-For. A third Rasa instance with a limit of 3 messages a minute."""
-    address = topology.Address("127.0.0.1", _free_port())
+    address = topology.Address("127.0.0.1", free_port())
     front = _behind_a_balancer(
         scale, scale_dir, "balanced-rasa", roles=frozenset({"rasa", "nginx"}), rasa=[address],
         rasa_extra_env={"RATE_LIMIT_PER_MINUTE": "1000", "RATE_LIMIT_PER_IP_PER_MINUTE": "3"})
