@@ -111,6 +111,12 @@ def outcome(question, intent):
     return "right" if question["topic"] in INTENT_TOPICS.get(intent, set()) else "wrong"
 
 
+def offers_right_topic(question, parse):
+    """Whether the fallback's topic buttons for this parse include the question's topic."""
+    return any(question["topic"] in INTENT_TOPICS.get(intent, set())
+               for intent in topics.likeliest_topics(classified(parse)))
+
+
 def pct(part, whole):
     return f"{100 * part / whole:5.1f}%" if whole else "  n/a"
 
@@ -131,13 +137,13 @@ def report(questions, parses, settings):
     out_scope = [o for q, o in zip(questions, outcomes) if q["topic"] == OUT_OF_SCOPE_TOPIC]
     counts = Counter(in_scope)
     non_urgent = [o for q, o in zip(questions, outcomes) if not q["urgent"]]
-    print(f"Dev questions: {len(questions)} ({len(in_scope)} in scope, {len(out_scope)} out of scope)")
+    print(f"Questions: {len(questions)} ({len(in_scope)} in scope, {len(out_scope)} out of scope)")
     right, wrong = counts["right"] + counts["safety_ok"], counts["wrong"] + counts["false_alarm"]
     print(f"In scope, right topic's answer: {pct(right, len(in_scope))}  ({interval(right, len(in_scope))};"
           f" of which safety-first replies to urgent questions: {counts['safety_ok']})")
     print(f"In scope, wrong topic's answer: {pct(wrong, len(in_scope))}  ({interval(wrong, len(in_scope))})")
-    offered = sum(1 for q, p, o in zip(questions, parses, outcomes) if o == "fallback" and any(
-        q["topic"] in INTENT_TOPICS.get(i, set()) for i in topics.likeliest_topics(classified(p))))
+    offered = sum(1 for q, p, o in zip(questions, parses, outcomes)
+                  if o == "fallback" and offers_right_topic(q, p))
     print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}"
           f"  (the topic buttons offered include the right one: {offered}/{counts['fallback']})")
     declined = sum(o in ("declined", "safety_ok") for o in out_scope)
@@ -158,13 +164,18 @@ def report(questions, parses, settings):
 
     print(f"\nFallback trade-off (in scope; chosen: threshold {settings[0]}, "
           f"ambiguity {settings[1]}):")
-    print("| threshold | ambiguity | right | wrong | fallback |\n|---|---|---|---|---|")
+    print("| threshold | ambiguity | right | wrong | fallback | fallback offering the right topic |"
+          " right, or one tap away |\n|---|---|---|---|---|---|---|")
     scoped = [(q, p) for q, p in zip(questions, parses) if q["topic"] != OUT_OF_SCOPE_TOPIC]
-    for threshold in (0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6):
+    for threshold in (0.1, 0.25, 0.4, 0.5, 0.6, 0.7, 0.8):
         for ambiguity in (0.0, 0.05, 0.1, 0.2):
-            c = Counter(outcome(q, decide(p, threshold, ambiguity)) for q, p in scoped)
-            print(f"| {threshold:.2f} | {ambiguity:.2f} | {pct(c['right'] + c['safety_ok'], len(scoped))} | "
-                  f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} |")
+            decided = [(q, p, outcome(q, decide(p, threshold, ambiguity))) for q, p in scoped]
+            c = Counter(o for _, _, o in decided)
+            offered = sum(1 for q, p, o in decided if o == "fallback" and offers_right_topic(q, p))
+            right = c["right"] + c["safety_ok"]
+            print(f"| {threshold:.2f} | {ambiguity:.2f} | {pct(right, len(scoped))} | "
+                  f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} | "
+                  f"{pct(offered, len(scoped))} | {pct(right + offered, len(scoped))} |")
     see_also_table(scoped)
     return counts, len(in_scope)
 
