@@ -177,7 +177,6 @@ def report(questions, parses, settings):
                   f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} | "
                   f"{pct(offered, len(scoped))} | {pct(right + offered, len(scoped))} |")
     see_also_table(scoped)
-    return counts, len(in_scope)
 
 
 def see_also_table(scoped):
