@@ -17,7 +17,7 @@ from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from evaluate import OUT_OF_SCOPE_TOPIC, load_questions, outcome, parse_all, pct  # noqa: E402
+from evaluate import OUT_OF_SCOPE_TOPIC, RIGHT, load_questions, outcome, parse_all, pct  # noqa: E402
 
 Labels = Dict[str, dict]  # question id -> {"topic": ..., "second": ...}
 
@@ -77,8 +77,7 @@ def main() -> None:
             # A question without a majority topic has nothing to agree with.
             scored = [({**q, "topic": reference[q["id"]]}, parse)
                       for q, parse in zip(questions, parses) if reference[q["id"]]]
-            right = sum(outcome(q, parse["intent"]["name"]) in ("right", "safety_ok", "declined")
-                        for q, parse in scored)
+            right = sum(outcome(q, parse["intent"]["name"]) in RIGHT for q, parse in scored)
             print(f"The assistant's first answer agrees with {name}: "
                   f"{right}/{len(scored)} = {pct(right, len(scored)).strip()}")
 

@@ -23,6 +23,10 @@ from assistant import dev_questions, topics  # noqa: E402
 OUT_OF_SCOPE_TOPIC = "other_out_of_scope"
 FALLBACK = "nlu_fallback"
 DECLINING_INTENTS = {"out_of_scope", FALLBACK}
+# The outcomes (of `outcome`) in which the first answer serves the question, and those in which
+# it does not; "fallback" is neither.
+RIGHT = frozenset({"right", "safety_ok", "declined"})
+WRONG = frozenset({"wrong", "false_alarm", "answered"})
 
 # Which of the dev set's topics each answer serves.
 INTENT_TOPICS = {
@@ -138,7 +142,7 @@ def report(questions, parses, settings):
     counts = Counter(in_scope)
     non_urgent = [o for q, o in zip(questions, outcomes) if not q["urgent"]]
     print(f"Questions: {len(questions)} ({len(in_scope)} in scope, {len(out_scope)} out of scope)")
-    right, wrong = counts["right"] + counts["safety_ok"], counts["wrong"] + counts["false_alarm"]
+    right, wrong = sum(o in RIGHT for o in in_scope), sum(o in WRONG for o in in_scope)
     print(f"In scope, right topic's answer: {pct(right, len(in_scope))}  ({interval(right, len(in_scope))};"
           f" of which safety-first replies to urgent questions: {counts['safety_ok']})")
     print(f"In scope, wrong topic's answer: {pct(wrong, len(in_scope))}  ({interval(wrong, len(in_scope))})")
@@ -146,21 +150,18 @@ def report(questions, parses, settings):
                   if o == "fallback" and offers_right_topic(q, p))
     print(f"In scope, 'did you mean' fallback: {pct(counts['fallback'], len(in_scope))}"
           f"  (the topic buttons offered include the right one: {offered}/{counts['fallback']})")
-    declined = sum(o in ("declined", "safety_ok") for o in out_scope)
+    declined = sum(o in RIGHT for o in out_scope)
     print(f"Out of scope, declined (or safety-first when urgent): {pct(declined, len(out_scope))}")
     alarms = non_urgent.count("false_alarm")
     print(f"Safety false alarms on non-urgent questions: {alarms}/{len(non_urgent)} = {pct(alarms, len(non_urgent))}")
 
     print("\n| topic | n | right | wrong | fallback |\n|---|---|---|---|---|")
-    by_topic = defaultdict(Counter)
+    by_topic = defaultdict(list)
     for q, o in zip(questions, outcomes):
-        by_topic[q["topic"]][o] += 1
-    for topic in sorted(by_topic):
-        c = by_topic[topic]
-        n = sum(c.values())
-        right = c["right"] + c["safety_ok"] + c["declined"]
-        wrong = c["wrong"] + c["false_alarm"] + c["answered"]
-        print(f"| {topic} | {n} | {right} | {wrong} | {c['fallback']} |")
+        by_topic[q["topic"]].append(o)
+    for topic, found in sorted(by_topic.items()):
+        print(f"| {topic} | {len(found)} | {sum(o in RIGHT for o in found)} | "
+              f"{sum(o in WRONG for o in found)} | {found.count('fallback')} |")
 
     print(f"\nFallback trade-off (in scope; chosen: threshold {settings[0]}, "
           f"ambiguity {settings[1]}):")
@@ -170,11 +171,12 @@ def report(questions, parses, settings):
     for threshold in (0.1, 0.25, 0.4, 0.5, 0.6, 0.7, 0.8):
         for ambiguity in (0.0, 0.05, 0.1, 0.2):
             decided = [(q, p, outcome(q, decide(p, threshold, ambiguity))) for q, p in scoped]
-            c = Counter(o for _, _, o in decided)
-            offered = sum(1 for q, p, o in decided if o == "fallback" and offers_right_topic(q, p))
-            right = c["right"] + c["safety_ok"]
+            right = sum(o in RIGHT for _, _, o in decided)
+            wrong = sum(o in WRONG for _, _, o in decided)
+            fallback = [(q, p) for q, p, o in decided if o == "fallback"]
+            offered = sum(offers_right_topic(q, p) for q, p in fallback)
             print(f"| {threshold:.2f} | {ambiguity:.2f} | {pct(right, len(scoped))} | "
-                  f"{pct(c['wrong'] + c['false_alarm'], len(scoped))} | {pct(c['fallback'], len(scoped))} | "
+                  f"{pct(wrong, len(scoped))} | {pct(len(fallback), len(scoped))} | "
                   f"{pct(offered, len(scoped))} | {pct(right + offered, len(scoped))} |")
     see_also_table(scoped)
 
@@ -184,8 +186,8 @@ def see_also_table(scoped):
     intent_of = {label: intent for intent, label in topics.labels().items()}
     answered = [(q, p, outcome(q, p["intent"]["name"])) for q, p in scoped
                 if p["intent"]["name"] != FALLBACK]
-    wrong = [(q, p) for q, p, o in answered if o in ("wrong", "false_alarm")]
-    right = [(q, p) for q, p, o in answered if o in ("right", "safety_ok")]
+    wrong = [(q, p) for q, p, o in answered if o in WRONG]
+    right = [(q, p) for q, p, o in answered if o in RIGHT]
     print(f"\n'See also' button under an answer (chosen minimum: {topics.SEE_ALSO_MIN_CONFIDENCE}):")
     print("| minimum | wrong answers whose button is the right topic | right answers with a button |")
     print("|---|---|---|")
@@ -220,7 +222,7 @@ def main():
         print("\nMisses:")
         for q, p in zip(questions, parses):
             o = outcome(q, p["intent"]["name"])
-            if o not in ("right", "safety_ok", "declined"):
+            if o not in RIGHT:
                 print(f"{q['id']} {q['topic']} -> {p['intent']['name']} "
                       f"({p['intent']['confidence']:.2f}) {o}: {q['text'][:70]}")
 

@@ -170,16 +170,15 @@ def accuracy(model: Path) -> None:
     two assistants' thresholds are product choices on differently scaled confidences: a first
     answer measured at each one's own threshold would compare the thresholds, not the
     understanding."""
-    from collections import Counter
-
     import evaluate
 
     questions = evaluate.load_questions()
     parses = evaluate.parse_all(model, [q["text"] for q in questions])
-    counts = Counter(evaluate.outcome(q, evaluate.decide(p, threshold=0.0, ambiguity=0.0))
-                     for q, p in zip(questions, parses) if q["topic"] != evaluate.OUT_OF_SCOPE_TOPIC)
-    in_scope = sum(counts.values())
-    right = counts["right"] + counts["safety_ok"]
+    # Threshold and ambiguity 0: the likeliest topic is always answered.
+    outcomes = [evaluate.outcome(q, evaluate.decide(p, threshold=0.0, ambiguity=0.0))
+                for q, p in zip(questions, parses) if q["topic"] != evaluate.OUT_OF_SCOPE_TOPIC]
+    in_scope = len(outcomes)
+    right = sum(o in evaluate.RIGHT for o in outcomes)
     # Understanding alone (the model's NLU pipeline, no server, no store), for comparison.
     import asyncio
 
@@ -201,7 +200,7 @@ def accuracy(model: Path) -> None:
 
     parse_ms = asyncio.run(timed())
     print(json.dumps({"right": right, "in_scope": in_scope, "share": right / in_scope,
-                      "wrong": counts["wrong"] + counts["false_alarm"],
+                      "wrong": sum(o in evaluate.WRONG for o in outcomes),
                       "parse_p50_ms": percentile(parse_ms, 0.5)}))
 
 

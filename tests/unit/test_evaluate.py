@@ -48,3 +48,13 @@ def test_the_fallback_and_the_safety_ranks_are_not_topic_buttons():
     ranking = parse(("safety_dog_attack", 1.0), (evaluate.FALLBACK, 0.6), ("ask_toddlers", 0.3),
                     ("ask_behaviour_change", 0.25), ("ask_other_homes", 0.2), ("ask_rehoming", 0.1))
     assert not evaluate.offers_right_topic(REHOMING, ranking)
+
+
+def test_every_outcome_counts_as_right_wrong_or_the_fallback():
+    out_of_scope = {"id": "q1", "topic": evaluate.OUT_OF_SCOPE_TOPIC, "urgent": False}
+    seen = {evaluate.outcome(question, intent)
+            for question in (REHOMING, {**REHOMING, "urgent": True}, out_of_scope)
+            for intent in ("ask_rehoming", "ask_toddlers", evaluate.FALLBACK, "out_of_scope",
+                           "safety_dog_attack")}
+    assert seen == evaluate.RIGHT | evaluate.WRONG | {"fallback"}
+    assert not evaluate.RIGHT & evaluate.WRONG
