@@ -1,6 +1,6 @@
 """The red-flag check as the last step of the NLU pipeline.
 
-It runs on every message after the intent classifier and the FallbackClassifier, so its verdict
+It runs on every message after the intent classifier and the fallback classifier, so its verdict
 does not depend on the classifier's confidence: when `assistant.redflags` finds an emergency or
 a disclosure, the message's intent becomes `safety_<category>` with confidence 1, and a rule sends
 the matching help first. It lives in the Rasa server, so it works with the action server down.

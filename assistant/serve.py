@@ -32,11 +32,11 @@ COMPONENTS_WITHOUT_TENSORFLOW = frozenset({
     "rasa.nlu.classifiers.regex_message_handler.RegexMessageHandler",
     "rasa.core.policies.ensemble.DefaultPolicyPredictionEnsemble",
     "rasa.nlu.tokenizers.whitespace_tokenizer.WhitespaceTokenizer",
-    "rasa.nlu.classifiers.fallback_classifier.FallbackClassifier",
     "rasa.core.policies.rule_policy.RulePolicy",
     "assistant.tfidf_features.WordTfidfFeaturizer",
     "assistant.sentence_features.SentenceEmbeddingFeaturizer",
     "assistant.topic_classifier.TopicClassifier",
+    "assistant.subject_fallback.SubjectFallbackClassifier",
     "assistant.safety_check.SafetyCheck",
 })
 

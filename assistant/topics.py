@@ -12,6 +12,20 @@ TOPICS_FILE = Path(__file__).resolve().parent.parent / "content" / "topics.yml"
 # (docs/understanding.md): below it, the second topic was rarely the one people meant.
 SEE_ALSO_MIN_CONFIDENCE = 0.15
 
+# Answers to one subject, at different depths or for different readers. When the classifier
+# splits its confidence between them, it is sure of the subject, not unsure: the assistant
+# answers with the likeliest, and 'see also' offers the next (assistant/subject_fallback.py).
+# Each other intent is a subject of its own. The risk check is left out: it starts a guided
+# exchange, which only a clear request should do.
+SUBJECTS = (
+    ("ask_supervision", "ask_any_dog_can_bite"),
+    ("ask_banned_breeds", "ask_xl_bully"),
+    ("ask_resources", "ask_training", "ask_oliver_review"),
+    ("ask_domestic_abuse_info", "ask_pro_domestic_abuse"),
+    ("ask_social_care_family", "ask_referral", "ask_prebirth"),
+    ("ask_visit_questions", "ask_curiosity", "ask_recording"),
+)
+
 
 @lru_cache(maxsize=1)
 def labels() -> Dict[str, str]:
@@ -23,6 +37,23 @@ def likeliest_topics(intent_ranking: List[Dict[Text, Any]], limit: int = 3) -> L
     """The best-ranked intents that are answer topics, most likely first."""
     ranked = sorted(intent_ranking, key=lambda entry: entry.get("confidence") or 0, reverse=True)
     return [entry["name"] for entry in ranked if entry.get("name") in labels()][:limit]
+
+
+def subject_confidences(intent_ranking: List[Dict[Text, Any]]) -> List[float]:
+    """Each subject's confidence (the sum of its intents'), highest first."""
+    subject_of = {intent: subject for subject in SUBJECTS for intent in subject}
+    totals: Dict[Any, float] = {}
+    for entry in intent_ranking:
+        subject = subject_of.get(entry.get("name"), entry.get("name"))
+        totals[subject] = totals.get(subject, 0.0) + (entry.get("confidence") or 0.0)
+    return sorted(totals.values(), reverse=True)
+
+
+def unsure_of_subject(intent_ranking: List[Dict[Text, Any]], threshold: float,
+                      ambiguity: float) -> bool:
+    """Whether the likeliest subject is below the threshold, or within the margin of the next."""
+    confidences = subject_confidences(intent_ranking) + [0.0, 0.0]
+    return confidences[0] < threshold or confidences[0] - confidences[1] < ambiguity
 
 
 def see_also(intent_ranking: List[Dict[Text, Any]], shown_labels: Collection[Text] = (),

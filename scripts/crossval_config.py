@@ -1,4 +1,4 @@
-"""Prints config.yml without the FallbackClassifier and the safety check, for `make crossval`.
+"""Prints config.yml without the fallback classifier and the safety check, for `make crossval`.
 
 Cross-validation measures the classifier: a fallback or a safety override would count as a
 misclassification there. Derived from config.yml so the two pipelines cannot drift apart.
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-LEFT_OUT = {"FallbackClassifier", "assistant.safety_check.SafetyCheck"}
+LEFT_OUT = {"assistant.subject_fallback.SubjectFallbackClassifier",
+            "assistant.safety_check.SafetyCheck"}
 
 config = yaml.safe_load((Path(__file__).resolve().parents[1] / "config.yml").read_text())
 config["pipeline"] = [c for c in config["pipeline"] if c["name"] not in LEFT_OUT]

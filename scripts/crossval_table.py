@@ -14,7 +14,7 @@ def main() -> None:
                 if k in report}
     print("# Cross-validation of the intent classifier\n")
     print("Made by `make crossval`: `rasa test nlu --cross-validation --folds 5` with")
-    print("config.yml minus the FallbackClassifier and the safety check (scripts/crossval_config.py),")
+    print("config.yml minus the fallback classifier and the safety check (scripts/crossval_config.py),")
     print("so that neither counts as a misclassification. Test folds, summed over the 5 runs.\n")
     print("| intent | precision | recall | f1 | examples |\n|---|---|---|---|---|")
     for intent, scores in sorted(report.items(), key=lambda item: item[1]["f1-score"]):

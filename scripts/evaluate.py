@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 from assistant import dev_questions, topics  # noqa: E402
 OUT_OF_SCOPE_TOPIC = "other_out_of_scope"
 FALLBACK = "nlu_fallback"
+FALLBACK_COMPONENT = "assistant.subject_fallback.SubjectFallbackClassifier"
 DECLINING_INTENTS = {"out_of_scope", FALLBACK}
 # The outcomes (of `outcome`) in which the first answer serves the question, and those in which
 # it does not; "fallback" is neither.
@@ -92,15 +93,14 @@ def classified(parse):
 
 
 def decide(parse, threshold, ambiguity):
-    """The intent the FallbackClassifier would give with these settings (safety unchanged)."""
+    """The intent the fallback would give with these settings (safety unchanged)."""
     intent = parse["intent"]["name"]
     if intent.startswith("safety_"):
         return intent
-    ranking = classified(parse) + [{"name": FALLBACK, "confidence": 0.0}] * 2
-    best, second = ranking[0], ranking[1]
-    if best["confidence"] < threshold or best["confidence"] - second["confidence"] < ambiguity:
+    ranking = classified(parse)
+    if topics.unsure_of_subject(ranking, threshold, ambiguity):
         return FALLBACK
-    return best["name"]
+    return ranking[0]["name"]
 
 
 def outcome(question, intent):
@@ -202,10 +202,10 @@ def see_also_table(scoped):
 
 
 def configured_fallback():
-    """The FallbackClassifier's threshold and ambiguity threshold in config.yml."""
+    """The fallback's threshold and ambiguity threshold in config.yml."""
     import yaml
     config = yaml.safe_load((ROOT / "config.yml").read_text())
-    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    fallback = next(c for c in config["pipeline"] if c["name"] == FALLBACK_COMPONENT)
     return fallback["threshold"], fallback.get("ambiguity_threshold", 0.1)
 
 

@@ -22,6 +22,13 @@ def test_a_near_tie_is_the_fallback_when_the_margin_is_wider_than_the_lead():
     assert evaluate.decide(tie, threshold=0.25, ambiguity=0.0) == "ask_rehoming"
 
 
+def test_answers_that_share_a_subject_add_up_against_the_threshold():
+    split = parse(("ask_xl_bully", 0.45), ("ask_banned_breeds", 0.2), ("ask_report_dog", 0.2))
+    assert evaluate.decide(split, threshold=0.6, ambiguity=0.1) == "ask_xl_bully"
+    apart = parse(("ask_xl_bully", 0.45), ("ask_report_dog", 0.2), ("ask_toddlers", 0.2))
+    assert evaluate.decide(apart, threshold=0.6, ambiguity=0.1) == evaluate.FALLBACK
+
+
 def test_a_safety_reply_is_never_replaced_by_the_fallback():
     safety = parse(("safety_dog_attack", 1.0), ("ask_after_bite", 0.2))
     assert evaluate.decide(safety, threshold=0.9, ambiguity=0.5) == "safety_dog_attack"
