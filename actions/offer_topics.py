@@ -18,7 +18,7 @@ class ActionOfferTopics(Action):
         labels = topics.labels()
         buttons = [
             {"title": labels[intent], "payload": labels[intent]}
-            for intent in topics.likeliest_topics(ranking)
+            for intent in topics.topic_menu(ranking)
         ]
         dispatcher.utter_message(response="utter_offer_topics", buttons=buttons)
         return []

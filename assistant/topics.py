@@ -39,12 +39,26 @@ def likeliest_topics(intent_ranking: List[Dict[Text, Any]], limit: int = 3) -> L
     return [entry["name"] for entry in ranked if entry.get("name") in labels()][:limit]
 
 
+def subject_of(intent: Text) -> Any:
+    """The subject an intent answers (SUBJECTS), or the intent itself."""
+    return next((subject for subject in SUBJECTS if intent in subject), intent)
+
+
+def topic_menu(intent_ranking: List[Dict[Text, Any]], limit: int = 3) -> List[Text]:
+    """The fallback's buttons: the likeliest topics, one per subject, so that a subject's two
+    answers do not take two of the few buttons from another subject the message may be about."""
+    menu: List[Text] = []
+    for topic in likeliest_topics(intent_ranking, limit=len(intent_ranking)):
+        if all(subject_of(topic) != subject_of(shown) for shown in menu):
+            menu.append(topic)
+    return menu[:limit]
+
+
 def subject_confidences(intent_ranking: List[Dict[Text, Any]]) -> List[float]:
     """Each subject's confidence (the sum of its intents'), highest first."""
-    subject_of = {intent: subject for subject in SUBJECTS for intent in subject}
     totals: Dict[Any, float] = {}
     for entry in intent_ranking:
-        subject = subject_of.get(entry.get("name"), entry.get("name"))
+        subject = subject_of(entry.get("name"))
         totals[subject] = totals.get(subject, 0.0) + (entry.get("confidence") or 0.0)
     return sorted(totals.values(), reverse=True)
 

@@ -118,7 +118,7 @@ def outcome(question, intent):
 def offers_right_topic(question, parse):
     """Whether the fallback's topic buttons for this parse include the question's topic."""
     return any(question["topic"] in INTENT_TOPICS.get(intent, set())
-               for intent in topics.likeliest_topics(classified(parse)))
+               for intent in topics.topic_menu(classified(parse)))
 
 
 def pct(part, whole):

@@ -28,6 +28,15 @@ def test_offers_the_three_likeliest_answer_topics_in_order():
     assert all(b["payload"] == b["title"] for b in message["buttons"])
 
 
+def test_the_buttons_offer_one_answer_per_subject():
+    (message,), _ = run_action(build_tracker("xl bully next door off lead", ranking(
+        ("nlu_fallback", 0.6), ("ask_xl_bully", 0.35), ("ask_banned_breeds", 0.2),
+        ("ask_report_dog", 0.2), ("ask_toddlers", 0.1))))
+    labels = topics.labels()
+    assert [b["title"] for b in message["buttons"]] == [
+        labels["ask_xl_bully"], labels["ask_report_dog"], labels["ask_toddlers"]]
+
+
 def test_non_topic_intents_are_never_offered():
     offered = topics.likeliest_topics(ranking(("greet", 0.5), ("out_of_scope", 0.3),
                                        ("safety_dog_attack", 0.1)))
