@@ -22,4 +22,3 @@ class SubjectFallbackClassifier(FallbackClassifier):
         return topics.unsure_of_subject(message.data.get(INTENT_RANKING_KEY, []),
                                          self.component_config[THRESHOLD_KEY],
                                          self.component_config[AMBIGUITY_THRESHOLD_KEY])
-

@@ -14,8 +14,8 @@ SEE_ALSO_MIN_CONFIDENCE = 0.15
 
 # Answers to one subject, at different depths or for different readers. When the classifier
 # splits its confidence between them, it is sure of the subject, not unsure: the assistant
-# answers with the likeliest, and 'see also' offers the next (assistant/subject_fallback.py).
-# Each other intent is a subject of its own. The risk check is left out: it starts a guided
+# answers with the likeliest (assistant/subject_fallback.py), and 'see also' can offer the
+# next. Each other intent is a subject of its own. The risk check is left out: it starts a guided
 # exchange, which only a clear request should do.
 SUBJECTS = (
     ("ask_supervision", "ask_any_dog_can_bite"),
