@@ -17,7 +17,8 @@ from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from evaluate import OUT_OF_SCOPE_TOPIC, RIGHT, load_questions, outcome, parse_all, pct  # noqa: E402
+from evaluate import (OUT_OF_SCOPE_TOPIC, RIGHT, load_questions, offers_right_topic,  # noqa: E402
+                      outcome, parse_all, pct)
 
 Labels = Dict[str, dict]  # question id -> {"topic": ..., "second": ...}
 
@@ -80,6 +81,10 @@ def main() -> None:
             right = sum(outcome(q, parse["intent"]["name"]) in RIGHT for q, parse in scored)
             print(f"The assistant's first answer agrees with {name}: "
                   f"{right}/{len(scored)} = {pct(right, len(scored)).strip()}")
+        # Beside the readers' "label in first two": the assistant's ranking, before the fallback.
+        two = sum(offers_right_topic(q, parse, buttons=2) for q, parse in zip(questions, parses))
+        print(f"The assistant's two likeliest topics include the label: {two}/{n} = "
+              f"{pct(two, n).strip()}")
 
 
 if __name__ == "__main__":

@@ -115,10 +115,11 @@ def outcome(question, intent):
     return "right" if question["topic"] in INTENT_TOPICS.get(intent, set()) else "wrong"
 
 
-def offers_right_topic(question, parse):
-    """Whether the fallback's topic buttons for this parse include the question's topic."""
+def offers_right_topic(question, parse, buttons=3):
+    """Whether the fallback's topic buttons for this parse (the first `buttons` of them) include
+    the question's topic."""
     return any(question["topic"] in INTENT_TOPICS.get(intent, set())
-               for intent in topics.topic_menu(classified(parse)))
+               for intent in topics.topic_menu(classified(parse), limit=buttons))
 
 
 def pct(part, whole):

@@ -49,6 +49,7 @@ def test_the_fallback_offers_the_right_topic_only_among_its_three_buttons():
                    ("ask_rehoming", 0.1))
     assert evaluate.offers_right_topic(REHOMING, third)
     assert not evaluate.offers_right_topic(REHOMING, fourth)
+    assert not evaluate.offers_right_topic(REHOMING, third, buttons=2)
 
 
 def test_the_fallback_and_the_safety_ranks_are_not_topic_buttons():
