@@ -203,11 +203,13 @@ def see_also_table(scoped):
 
 
 def configured_fallback():
-    """The fallback's threshold and ambiguity threshold in config.yml."""
+    """The fallback's threshold and ambiguity threshold in config.yml (or Rasa's default)."""
     import yaml
+    from rasa.core.constants import DEFAULT_NLU_FALLBACK_AMBIGUITY_THRESHOLD
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     fallback = next(c for c in config["pipeline"] if c["name"] == FALLBACK_COMPONENT)
-    return fallback["threshold"], fallback.get("ambiguity_threshold", 0.1)
+    return (fallback["threshold"],
+            fallback.get("ambiguity_threshold", DEFAULT_NLU_FALLBACK_AMBIGUITY_THRESHOLD))
 
 
 def main():

@@ -66,3 +66,14 @@ def test_every_outcome_counts_as_right_wrong_or_the_fallback():
                            "safety_dog_attack")}
     assert seen == evaluate.RIGHT | evaluate.WRONG | {"fallback"}
     assert not evaluate.RIGHT & evaluate.WRONG
+
+
+def test_the_trade_off_is_headed_by_the_settings_the_pipeline_runs_with():
+    import yaml
+    from assistant.subject_fallback import SubjectFallbackClassifier
+
+    with open("config.yml", encoding="utf-8") as config:
+        entry = next(c for c in yaml.safe_load(config)["pipeline"]
+                     if c["name"] == evaluate.FALLBACK_COMPONENT)
+    running = {**SubjectFallbackClassifier.get_default_config(), **entry}
+    assert evaluate.configured_fallback() == (running["threshold"], running["ambiguity_threshold"])
