@@ -4,6 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant import topics
 from assistant.subject_fallback import SubjectFallbackClassifier
+from scripts import evaluate
 from tests.unit.tracker_builder import ranking
 
 FALLBACK = SubjectFallbackClassifier({"threshold": 0.6, "ambiguity_threshold": 0.1})
@@ -44,10 +45,13 @@ def test_subjects_group_answer_topics_each_in_one_subject_and_never_the_risk_che
     assert len(grouped) == len(set(grouped))
     assert set(grouped) <= set(topics.labels())
     assert all(len(subject) >= 2 for subject in topics.SUBJECTS)
+    assert "start_risk_check" not in grouped
 
 
-def test_config_uses_this_fallback():
+def test_config_and_make_eval_use_this_fallback():
+    this_class = f"{SubjectFallbackClassifier.__module__}.{SubjectFallbackClassifier.__name__}"
     with open("config.yml", encoding="utf-8") as config:
         names = [component["name"] for component in yaml.safe_load(config)["pipeline"]]
-    assert "assistant.subject_fallback.SubjectFallbackClassifier" in names
+    assert this_class in names
     assert "FallbackClassifier" not in names
+    assert evaluate.FALLBACK_COMPONENT == this_class
